@@ -1,0 +1,26 @@
+"""tijdlijn: turn dated news articles into a time-anchored knowledge base.
+
+>>> import tijdlijn
+>>> doc = tijdlijn.tag("IS heeft woensdag een opname verspreid.", date="2018-08-24", lang="nl")
+>>> [(t.text, t.value) for t in doc.timexes]
+[('woensdag', '2018-08-22')]
+"""
+from __future__ import annotations
+
+from .document import ArticleDate, Document, RefinedDate, Timex
+
+__version__ = "0.1.0"
+__all__ = ["tag", "Document", "ArticleDate", "RefinedDate", "Timex", "__version__"]
+
+
+def tag(text: str, date: str | None = None, lang: str | None = "auto", *, id: str = "", title: str | None = None) -> Document:
+    """Tag and normalize the time expressions of ``text`` against the article ``date``.
+
+    ``date`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (granularity is kept);
+    ``lang`` is ``nl``, ``en`` or ``auto`` (detected).
+    """
+    from .pipeline import annotate
+
+    doc = Document(text=text, id=id, lang=None if lang in (None, "auto") else lang, title=title,
+                   date=ArticleDate.parse(date) if date else None)
+    return annotate(doc)

@@ -1,0 +1,46 @@
+"""The per-document pipeline: an ordered list of stages, each ``Document -> Document``.
+
+Stages declare the layers they add. ``annotate`` runs the whole pipeline (so far:
+language identification and the temporal layer); callers may pass a subset.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .document import Document
+from .langdetect import SUPPORTED_LANGS, detect_language
+from .temporal.tagger import tag_timexes
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    adds: tuple[str, ...]
+    run: Callable[[Document], Document]
+
+
+def identify_language(doc: Document) -> Document:
+    if not doc.lang or doc.lang == "auto":
+        lang, prob = detect_language(doc.text)
+        doc.lang = lang
+        doc.meta["lang_detected"] = {"lang": lang, "probability": round(prob, 4)}
+    return doc
+
+
+def tag_time(doc: Document) -> Document:
+    if doc.lang not in SUPPORTED_LANGS:
+        doc.warnings.append(f"no temporal resources for language {doc.lang!r}; time expressions not tagged")
+        return doc
+    return tag_timexes(doc)
+
+
+LANGUAGE = Stage("language", ("lang",), identify_language)
+TIME = Stage("time", ("sentences", "tokens", "timexes", "refined_date"), tag_time)
+DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, TIME)
+
+
+def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:
+    for stage in stages:
+        doc = stage.run(doc)
+    return doc

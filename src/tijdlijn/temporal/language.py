@@ -1,0 +1,220 @@
+"""Per-language temporal knowledge, loaded from ``lang/<code>/temporal.toml``.
+
+The engine is language-independent: month and weekday names come from CLDR
+(babel), number words from num2words, and everything else (units, modifiers,
+holidays, fixed phrases, tense cues, rules) from the language's TOML file.
+Adding a language means adding a folder.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from babel.dates import get_day_names, get_month_names
+from num2words import num2words
+
+SUPPORTED = ("nl", "en")
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+
+
+class UnsupportedLanguage(ValueError):
+    pass
+
+
+@dataclass
+class Rule:
+    name: str
+    regex: re.Pattern[str]
+    norm: str
+    params: dict[str, Any]
+    priority: int
+    guard_before: re.Pattern[str] | None = None
+    guard_not_before: re.Pattern[str] | None = None
+    guard_after: re.Pattern[str] | None = None
+    trim: re.Pattern[str] | None = None
+
+
+@dataclass
+class TemporalLanguage:
+    code: str
+    vocab: dict[str, dict[str, Any]]
+    lexicon: dict[str, dict[str, Any]]
+    rules: list[Rule]
+    mod_prefix: re.Pattern[str]
+    mod_of: dict[str, str]
+    mod_patterns: dict[str, re.Pattern[str]]
+    det_prefix: re.Pattern[str]
+    past_cue: re.Pattern[str]
+    future_cue: re.Pattern[str]
+    abbreviations: frozenset[str]
+    placeholders: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, table: str, text: str) -> Any:
+        return self.vocab[table].get(normalize_key(text))
+
+
+def normalize_key(text: str) -> str:
+    s = " ".join(text.lower().replace("’", "'").split())
+    return s.rstrip(".")
+
+
+def _strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+
+
+def _alternation(keys: list[str]) -> str:
+    """Regex alternation of literal keys, longest first; whitespace matches any run of spaces."""
+    uniq = sorted(set(keys), key=lambda k: (-len(k), k))
+    parts = []
+    for k in uniq:
+        esc = re.escape(k).replace(r"\ ", r"\s+").replace("'", "['’]")
+        parts.append(esc)
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+
+
+def _cldr_tables(code: str) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
+    months_full: dict[str, int] = {}
+    months: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for ctx in ("format", "stand-alone"):
+            for num, name in get_month_names(width, ctx, locale=code).items():
+                key = normalize_key(name)
+                months[key] = num
+                months[_strip_accents(key)] = num
+                if width == "wide":
+                    months_full[key] = num
+    days_full: dict[str, int] = {}
+    days: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for ctx in ("format", "stand-alone"):
+            for num, name in get_day_names(width, ctx, locale=code).items():
+                key = normalize_key(name)
+                days[key] = num + 1  # babel: 0 = Monday; ISO: 1 = Monday
+                if width == "wide":
+                    days_full[key] = num + 1
+    return months, months_full, days, days_full
+
+
+def _number_words(code: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for n in range(1, 101):
+        w = num2words(n, lang=code)
+        out[normalize_key(w)] = n
+        out[_strip_accents(normalize_key(w))] = n
+        if code == "en":
+            out[normalize_key(w.replace("-", " "))] = n
+    return out
+
+
+def _ordinals(code: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for n in range(1, 32):
+        out[normalize_key(num2words(n, lang=code, to="ordinal"))] = n
+    return out
+
+
+@lru_cache(maxsize=None)
+def load_language(code: str) -> TemporalLanguage:
+    if code not in SUPPORTED:
+        raise UnsupportedLanguage(f"no temporal resources for language {code!r} (available: {', '.join(SUPPORTED)})")
+    raw = tomllib.loads(resources.files("tijdlijn").joinpath(f"lang/{code}/temporal.toml").read_text("utf-8"))
+    months, months_full, days, days_full = _cldr_tables(code)
+    v = raw.get("vocab", {})
+    vocab: dict[str, dict[str, Any]] = {
+        "month": {**months, **{normalize_key(k): n for k, n in v.get("month", {}).items()}},
+        "weekday": {**days, **{normalize_key(k): n for k, n in v.get("weekday", {}).items()}},
+        "num": {**_number_words(code), **{normalize_key(k): n for k, n in v.get("num", {}).items()}},
+        "ord": {**_ordinals(code), **{normalize_key(k): n for k, n in v.get("ord", {}).items()}},
+    }
+    for table in ("vague_num", "unit", "season", "part", "shift", "decade_word", "holiday"):
+        vocab[table] = {normalize_key(k): val for k, val in v.get(table, {}).items() if val != ""}
+    lexicon = {normalize_key(k): val for k, val in raw.get("lexicon", {}).items()}
+    hourwords = {k: n for k, n in vocab["num"].items() if isinstance(n, int) and 1 <= n <= 12 and " " not in k}
+    vocab["hourword"] = hourwords
+
+    ph: dict[str, str] = {
+        "MONTH": _alternation(list(vocab["month"])),
+        "MONTH_FULL": _alternation(list(months_full) + [k for k in v.get("month", {}) if len(k) > 3]),
+        "WEEKDAY": _alternation(list(vocab["weekday"])),
+        "WEEKDAY_FULL": _alternation(list(days_full)),
+        "NUM": r"(?:\d+(?:[.,]\d+)?|" + _alternation(list(vocab["num"]))[3:],
+        "VAGUE_NUM": _alternation(list(vocab["vague_num"])),
+        "ORD": r"(?:\d{1,2}(?:e|ste|de|st|nd|rd|th)|" + _alternation(list(vocab["ord"]))[3:],
+        "UNIT": _alternation(list(vocab["unit"])),
+        "SEASON": _alternation(list(vocab["season"])),
+        "SHIFT": _alternation(list(vocab["shift"])),
+        "DECADE_WORD": _alternation(list(vocab["decade_word"])),
+        "HOLIDAY": _alternation(list(vocab["holiday"])),
+        "HOURWORD": _alternation(list(hourwords)),
+        "YEAR": r"(?:1[0-9]\d\d|20\d\d)",
+        "DAY": r"(?:[12]\d|3[01]|0?[1-9])",
+    }
+    # Case-sensitive variants: capitalized names only (English "May", "March", "Sunday").
+    ph["MONTH_FULL_CASED"] = "(?:" + "|".join(
+        re.escape(k[:1].upper() + k[1:]) for k in sorted(months_full, key=len, reverse=True)
+    ) + ")"
+    ph["WEEKDAY_FULL_CASED"] = "(?:" + "|".join(
+        re.escape(k[:1].upper() + k[1:]) for k in sorted(days_full, key=len, reverse=True)
+    ) + ")"
+    pat_defs = raw.get("patterns", {})
+
+    def expand(pattern: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in ph:
+                return ph[name]
+            if name.lower() in pat_defs:
+                return pat_defs[name.lower()]
+            raise KeyError(f"lang/{code}/temporal.toml: unknown placeholder {{{name}}}")
+
+        return _PLACEHOLDER.sub(sub, pattern)
+
+    rules: list[Rule] = []
+    for i, r in enumerate(raw.get("rule", [])):
+        flags = 0 if r.get("case") else re.IGNORECASE
+        body = expand(r["pattern"])
+        regex = re.compile(r"(?<![\w'’])(?:" + body + r")(?![\w])", flags)
+        params = {k: val for k, val in r.items() if k not in ("name", "pattern", "norm", "case", "guard_before", "guard_not_before", "guard_after", "trim")}
+        rules.append(
+            Rule(
+                name=r["name"],
+                regex=regex,
+                norm=r["norm"],
+                params=params,
+                priority=i,
+                guard_before=re.compile(expand(r["guard_before"]), re.IGNORECASE) if r.get("guard_before") else None,
+                guard_not_before=re.compile(expand(r["guard_not_before"]), re.IGNORECASE) if r.get("guard_not_before") else None,
+                guard_after=re.compile(expand(r["guard_after"]), re.IGNORECASE) if r.get("guard_after") else None,
+                trim=re.compile(expand(r["trim"]), re.IGNORECASE) if r.get("trim") else None,
+            )
+        )
+    # The lexicon is one more rule: every fixed phrase, longest first.
+    lex_regex = re.compile(r"(?<![\w'’])(?:" + _alternation(list(lexicon)) + r")(?![\w])", re.IGNORECASE)
+    rules.append(Rule(name=f"{code}-lexicon", regex=lex_regex, norm="lexicon", params={}, priority=len(rules)))
+
+    mods = raw.get("mods", {})
+    mod_patterns = {name: re.compile(r"(?:^|(?<=[\s(]))" + pat_defs[name] + r"(?:\s+|-)$", re.IGNORECASE) for name in mods}
+    mod_prefix = re.compile(
+        r"(?:^|(?<=[\s(]))(?:" + "|".join(pat_defs[name] for name in mods) + r")(?:\s+|-)$", re.IGNORECASE
+    )
+    det_prefix = re.compile(r"(?:^|(?<=[\s(]))" + pat_defs.get("det", "(?!x)x") + r"\s+$", re.IGNORECASE)
+    tense = raw.get("tense", {})
+    return TemporalLanguage(
+        code=code,
+        vocab=vocab,
+        lexicon=lexicon,
+        rules=rules,
+        mod_prefix=mod_prefix,
+        mod_of=dict(mods),
+        mod_patterns=mod_patterns,
+        det_prefix=det_prefix,
+        past_cue=re.compile(r"(?<!\w)" + tense.get("past", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
+        future_cue=re.compile(r"(?<!\w)" + tense.get("future", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
+        abbreviations=frozenset(raw.get("sentence", {}).get("abbreviations", [])),
+        placeholders=ph,
+    )

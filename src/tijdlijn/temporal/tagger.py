@@ -1,0 +1,336 @@
+"""Find time expressions, refine the article date, and resolve every expression against it.
+
+1. ``find_candidates``: every rule of the language runs over the text; longest
+   match wins, ties go to the more specific rule. Modifiers ("bijna", "eind",
+   "early") and determiners are attached afterwards.
+2. ``refine_article_date`` (tijdlijn.temporal.refine) narrows a month- or
+   year-only article date with constraints in the text.
+3. Each candidate is normalized against every day the (refined) anchor can
+   denote; when the readings disagree the value is widened to the finest unit
+   covering all of them, so a coarse anchor never yields a falsely precise date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Callable
+
+from ..document import ArticleDate, Document, RefinedDate, Span, Timex
+from .language import Rule, TemporalLanguage, load_language, normalize_key
+from .normalize import NORMALIZERS, Resolution
+from .values import covering_value, value_interval
+
+_CONTEXT_BEFORE = 48
+_DATE_DIGITS = re.compile(r"^(\d{4})(-W?\d{2})?(-\d{2})?")
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    text: str
+    rule: Rule
+    groups: dict[str, Any]
+    entry: dict[str, Any] | None = None  # lexicon entry, for fixed phrases
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _passes_guards(rule: Rule, text: str, s: int, e: int) -> bool:
+    before = text[max(0, s - _CONTEXT_BEFORE) : s]
+    if rule.guard_before is not None and not rule.guard_before.search(before):
+        return False
+    if rule.guard_not_before is not None and rule.guard_not_before.search(before):
+        return False
+    if rule.guard_after is not None and rule.guard_after.search(text[e : e + _CONTEXT_BEFORE]):
+        return False
+    return True
+
+
+def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
+    found: list[Candidate] = []
+    for rule in L.rules:
+        for m in rule.regex.finditer(text):
+            s, e = m.span()
+            if s == e:
+                continue
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            entry = None
+            if rule.norm == "lexicon":
+                key = normalize_key(m.group(0))
+                entry = L.lexicon.get(key)
+                if entry is None:
+                    continue
+                if entry.get("trim"):
+                    trim = len(entry["trim"])
+                    if m.group(0).lower().startswith(entry["trim"]):
+                        s += trim
+                req = entry.get("require_before")
+                if req and not re.search(req, text[max(0, s - 30) : s], re.IGNORECASE):
+                    continue
+            elif rule.trim is not None:
+                tm = rule.trim.match(text, s, e)
+                if tm and tm.end() < e:
+                    s = tm.end()
+            if not _passes_guards(rule, text, s, e):
+                continue
+            found.append(Candidate(s, e, text[s:e], rule, groups, entry))
+    # Longest match first; among equal lengths the fixed phrases, then rule order.
+    found.sort(key=lambda c: (-c.length, c.rule.priority if c.rule.norm != "lexicon" else -1, c.start))
+    taken: list[Candidate] = []
+    occupied = bytearray(len(text) + 1)
+    for c in found:
+        if any(occupied[c.start : c.end]):
+            continue
+        occupied[c.start : c.end] = b"\x01" * c.length
+        taken.append(c)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+# ---------------------------------------------------------------------------
+# sentences and tense
+
+
+_SENT_END = re.compile(r"[.!?…]+[’”'\")\]]*\s+|\n\s*\n")
+
+
+def split_sentences(text: str, abbreviations: frozenset[str] = frozenset()) -> list[Span]:
+    spans: list[Span] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            word = re.search(r"([\w.]+)\.$", text[max(start, m.start() - 12) : m.start() + 1])
+            nxt = text[end : end + 1]
+            if word and (word.group(1).lower() in abbreviations or len(word.group(1)) == 1 or word.group(1).isdigit() and nxt.islower()):
+                continue
+            if nxt and nxt.islower():
+                continue
+        seg_end = m.start() + len(m.group(0).rstrip())
+        if text[start:seg_end].strip():
+            spans.append(Span(start, seg_end))
+        start = end
+    if text[start:].strip():
+        spans.append(Span(start, len(text.rstrip())))
+    return spans
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def tokenize(text: str) -> list[Span]:
+    return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass
+class Context:
+    lang: TemporalLanguage
+    text: str
+    sentences: list[Span]
+    candidates: list[Candidate]
+    resolved: list[tuple[Candidate, Timex]] = field(default_factory=list)
+    _tense_cache: dict[int, str | None] = field(default_factory=dict)
+
+    def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if c.start < s.start:
+                hi = mid - 1
+            elif c.start >= s.end:
+                lo = mid + 1
+            else:
+                return s.start, s.end
+        return max(0, c.start - 200), min(len(self.text), c.end + 200)
+
+    def tense(self, c: Candidate) -> str | None:
+        """past / future / None from the cue nearest to the expression within its sentence."""
+        if c.start in self._tense_cache:
+            return self._tense_cache[c.start]
+        s, e = self.sentence_bounds(c)
+        spans = [(x.start, x.end) for x in self.candidates if s <= x.start < e]
+        best: tuple[int, str] | None = None
+        for kind, rx in (("future", self.lang.future_cue), ("past", self.lang.past_cue)):
+            for m in rx.finditer(self.text, s, e):
+                if any(a <= m.start() < b for a, b in spans):
+                    continue
+                dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
+                dist = max(dist, 0)
+                if best is None or dist < best[0]:
+                    best = (dist, kind)
+        result = best[1] if best else None
+        self._tense_cache[c.start] = result
+        return result
+
+    def evening_context(self, c: Candidate) -> bool:
+        s, e = self.sentence_bounds(c)
+        return bool(re.search(r"avond|'s middags|middag|evening|afternoon|tonight", self.text[s:e], re.IGNORECASE))
+
+    def previous_date(self) -> tuple[str, date] | None:
+        for _, t in reversed(self.resolved):
+            if t.type in ("DATE", "TIME"):
+                iv = value_interval(t.value)
+                if iv and iv[0] == iv[1]:
+                    return t.id, iv[0]
+        return None
+
+    def previous_value(self, pred: Callable[[str], bool]) -> tuple[str, str] | None:
+        for _, t in reversed(self.resolved):
+            if pred(t.value):
+                return t.id, t.value
+        return None
+
+    def adjacent_day_timex(self, c: Candidate) -> tuple[str, date] | None:
+        """A day-precise DATE just before a clock time ("maandag om 20.30 uur", "Friday at 3 pm")."""
+        if not self.resolved:
+            return None
+        pc, t = self.resolved[-1]
+        gap = self.text[pc.end : c.start]
+        if t.type != "DATE" or len(gap) > 12 or not re.fullmatch(r"[\s,]*(?:om|at|rond|around|vanaf|from|tot|until|,)?[\s,]*", gap, re.IGNORECASE):
+            return None
+        iv = value_interval(t.value)
+        if iv and iv[0] == iv[1]:
+            return t.id, iv[0]
+        return None
+
+
+def _anchor_days(anchor: ArticleDate | None) -> list[date | None]:
+    if anchor is None:
+        return [None]
+    lo, hi = anchor.earliest, anchor.latest
+    n = (hi - lo).days
+    if n == 0:
+        return [lo]
+    if n <= 31:
+        return [lo + timedelta(days=i) for i in range(n + 1)]
+    days = {lo, hi}
+    d = lo
+    while d <= hi:
+        days.add(d)
+        d += timedelta(days=14)
+    return sorted(days)
+
+
+def _mask(value: str) -> str:
+    """Replace the calendar digits of an unanchored value by X (``2000-01-03`` → ``XXXX-XX-XX``)."""
+    m = _DATE_DIGITS.match(value)
+    if not m:
+        return value
+    return re.sub(r"\d", "X", m.group(0)) + value[m.end() :]
+
+
+def _resolve(c: Candidate, ctx: Context, anchor: ArticleDate | None) -> tuple[Resolution, bool] | None:
+    fn = NORMALIZERS[c.rule.norm]
+    days = _anchor_days(anchor)
+    first = fn(c, ctx, days[0])
+    if first is None:
+        return None
+    if anchor is None and first.relative:
+        first.value = _mask(first.value)
+        return first, False
+    if not first.relative or len(days) == 1:
+        return first, False
+    readings = {first.value}
+    for d in days[1:]:
+        r = fn(c, ctx, d)
+        if r is not None:
+            readings.add(r.value)
+    if len(readings) == 1:
+        return first, False
+    intervals = [value_interval(v) for v in readings]
+    if any(iv is None for iv in intervals):
+        return first, True
+    lo = min(iv[0] for iv in intervals if iv)
+    hi = max(iv[1] for iv in intervals if iv)
+    value, gran = covering_value(lo, hi)
+    first.value, first.granularity = value, gran
+    first.explanation += f"; the anchor is only known to the {anchor.granularity}, so the readings {min(readings)}…{max(readings)} are widened to {value}"
+    return first, True
+
+
+def _attach_modifier(c: Candidate, res: Resolution, text: str, L: TemporalLanguage, prev_end: int) -> None:
+    """Extend the span over a preceding modifier ("bijna", "eind", "early") and set mod."""
+    window_start = max(prev_end, c.start - _CONTEXT_BEFORE)
+    before = text[window_start : c.start]
+    m = L.mod_prefix.search(before)
+    if not m:
+        return
+    cue = m.group(0)
+    kind = next((k for k, rx in L.mod_patterns.items() if rx.search(cue)), None)
+    if kind is None:
+        return
+    mod = L.mod_of[kind]
+    if res.type == "DURATION" and mod in ("START", "END", "MID"):
+        return
+    if res.type in ("DATE", "TIME") and mod in ("LESS_THAN", "MORE_THAN", "EQUAL_OR_MORE", "EQUAL_OR_LESS"):
+        return
+    if res.value in ("PRESENT_REF", "PAST_REF", "FUTURE_REF"):
+        return
+    if res.mod is None:
+        res.mod = mod
+    c.start = window_start + m.start()
+    c.text = text[c.start : c.end]
+
+
+def tag_timexes(doc: Document, lang: str | None = None, *, refine: bool = True) -> Document:
+    """Add sentences, tokens, timexes and the refined article date to ``doc`` (in place; returns it)."""
+    from .refine import refine_article_date
+
+    L = load_language(lang or doc.lang or "nl")
+    text = doc.text
+    if not doc.sentences:
+        doc.sentences = split_sentences(text, L.abbreviations)
+    if not doc.tokens:
+        doc.tokens = tokenize(text)
+    cands = find_candidates(text, L)
+    ctx = Context(L, text, doc.sentences, cands)
+    if refine and doc.date is not None and doc.date.granularity not in ("day", "time"):
+        refined = refine_article_date(doc.date, cands, ctx)
+        doc.refined_date = refined
+    anchor = doc.anchor_date
+    anchor_kind = "refined_article_date" if doc.refined_date else "article_date"
+    timexes: list[Timex] = []
+    prev_end = 0
+    for c in cands:
+        out = _resolve(c, ctx, anchor)
+        if out is None:
+            continue
+        res, widened = out
+        _attach_modifier(c, res, text, L, prev_end)
+        prev_end = c.end
+        tid = f"t{len(timexes) + 1}"
+        if res.anchor_timex:
+            anchor_ref: str | None = f"timex:{res.anchor_timex}"
+        elif res.relative:
+            anchor_ref = anchor_kind if anchor is not None else None
+        else:
+            anchor_ref = None
+        expl = res.explanation
+        if anchor_ref in ("article_date", "refined_article_date") and anchor is not None:
+            expl += f" (anchor: {'refined ' if anchor_kind.startswith('refined') else ''}article date {anchor.value})"
+        t = Timex(
+            id=tid,
+            start=c.start,
+            end=c.end,
+            text=c.text,
+            type=res.type,
+            value=res.value,
+            mod=res.mod,
+            rule=c.rule.name if c.rule.norm != "lexicon" else f"{c.rule.name}:{normalize_key(c.text)}",
+            anchor=anchor_ref,
+            granularity=res.granularity,
+            explanation=expl,
+        )
+        timexes.append(t)
+        ctx.resolved.append((c, t))
+    doc.timexes = timexes
+    return doc
+
+
+def refined_json(r: RefinedDate | None) -> dict[str, Any] | None:
+    return r.to_json() if r else None
