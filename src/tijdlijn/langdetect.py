@@ -8,11 +8,9 @@ SUPPORTED_LANGS = ("nl", "en")
 
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import _load_identifier
 
-    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    ident.set_languages(list(SUPPORTED_LANGS))
-    return ident
+    return _load_identifier(norm_probs=True, langs=list(SUPPORTED_LANGS))
 
 
 def detect_language(text: str, default: str = "nl") -> tuple[str, float]:
