@@ -51,7 +51,9 @@ class TemporalLanguage:
     det_prefix: re.Pattern[str]
     past_cue: re.Pattern[str]
     future_cue: re.Pattern[str]
+    past_weak_cue: re.Pattern[str]
     abbreviations: frozenset[str]
+    untensed: str | None = None  # the tense assumed when a clause has no cue
     placeholders: dict[str, str] = field(default_factory=dict)
 
     def lookup(self, table: str, text: str) -> Any:
@@ -215,6 +217,8 @@ def load_language(code: str) -> TemporalLanguage:
         det_prefix=det_prefix,
         past_cue=re.compile(r"(?<!\w)" + tense.get("past", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
         future_cue=re.compile(r"(?<!\w)" + tense.get("future", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
+        past_weak_cue=re.compile(r"(?<!\w)" + tense.get("past_weak", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
         abbreviations=frozenset(raw.get("sentence", {}).get("abbreviations", [])),
+        untensed=tense.get("untensed"),
         placeholders=ph,
     )

@@ -67,19 +67,25 @@ def _two_digit_year(yy: int, around: int | None) -> int:
     return min(cands, key=lambda y: (abs(y - around), -y))
 
 
-def _pick_by_tense(options: list[date], day: date, tense: str | None, horizon: int = 366) -> date | None:
-    """Choose among dates by the clause's tense: past → latest on/before the anchor, future → first on/after."""
+def _pick_by_tense(options: list[date], day: date, tense: str | None, horizon: int = 183) -> date | None:
+    """The occurrence nearest the anchor, unless the clause's tense points the other way.
+
+    News mostly talks about the weeks around its date: the nearest reading wins,
+    but a past-tense clause moves a future reading back (and vice versa) when
+    the other reading lies within ``horizon`` days.
+    """
     if not options:
         return None
-    if tense == "past":
+    closest = min(options, key=lambda d: (abs((d - day).days), d > day))
+    if tense == "past" and closest > day:
         past = [d for d in options if d <= day and (day - d).days <= horizon]
         if past:
             return max(past)
-    elif tense == "future":
+    elif tense == "future" and closest < day:
         fut = [d for d in options if d >= day and (d - day).days <= horizon]
         if fut:
             return min(fut)
-    return min(options, key=lambda d: (abs((d - day).days), d > day))
+    return closest
 
 
 def calendar_date(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | None:
@@ -147,8 +153,6 @@ def calendar_date(c: "Candidate", ctx: "Context", day: date | None) -> Resolutio
         options = [date(y, month, 15) for y in (day.year - 1, day.year, day.year + 1)]
         ref = day.replace(day=15)
         chosen = _pick_by_tense(options, ref, tense)
-        if tense is None:
-            chosen = date(day.year, month, 15)
         assert chosen is not None
         return Resolution("DATE", f"{chosen.year:04d}-{month:02d}", "month", f"month name; year from the anchor ({tense or 'no'} tense)", True)
     return Resolution("DATE", f"{year:04d}-{month:02d}", "month", why or "month and year", relative=bool(g.get("shift")))
@@ -177,7 +181,12 @@ def weekday(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
     if day is None:
         v = f"XXXX-WXX-{wd}"
         return Resolution("DATE", v + (f"T{part}" if part else ""), "day", "weekday without an anchor", True)
-    if n is not None and n < 0:
+    if g.get("wshift"):
+        k = L.lookup("shift", g["wshift"]) or 0
+        monday = day - timedelta(days=day.isoweekday() - 1) + timedelta(weeks=k)
+        d = monday + timedelta(days=wd - 1)
+        why = f"'{g['wshift']} week {g['weekday']}': the {g['weekday']} of the week {k:+d} from the anchor's"
+    elif n is not None and n < 0:
         back = (day.isoweekday() - wd) % 7 or 7
         d = day - timedelta(days=back)
         why = f"'{g['shift'] or g.get('jl')}' + weekday: the last {g['weekday']} before the anchor"
@@ -238,7 +247,8 @@ def offset(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | Non
         return Resolution("DATE", day.isoformat(), "day", "hours/minutes from the anchor, to the day", True, anchor_timex=anchor_timex)
     k = int(round(float(n))) * direction
     d = shift(day, unit, k)
-    gran_unit = "D" if unit in ("D", "W") else unit
+    week_unit = c.rule.params.get("week_granularity", "D")
+    gran_unit = {"D": "D", "W": week_unit, "DE": "Y", "CE": "Y"}.get(unit, unit)
     return Resolution(
         "DATE", at_granularity(d, gran_unit), UNIT_GRANULARITY.get(gran_unit), f"{k:+d} {g['unit']} from the {'earlier timex' if anchor_timex else 'anchor'}", True, anchor_timex=anchor_timex
     )
@@ -286,7 +296,7 @@ def season(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | Non
     n = L.lookup("shift", g["shift"]) if g.get("shift") else None
     if n is None and c.groups.get("_shift") is not None:
         n = c.groups["_shift"]
-    years = [day.year - 1, day.year, day.year + 1]
+    years = [day.year - 2, day.year - 1, day.year, day.year + 1, day.year + 2]
     spans = [(y, value_interval(f"{y}-{s}")) for y in years]
     if n is not None and n < 0:
         cands = [y for y, iv in spans if iv and iv[1] < day]
@@ -327,7 +337,7 @@ def quarter(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
 
 
 def half_year(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | None:
-    h = 1 if c.groups["ord"].lower() in ("eerste", "first") else 2
+    h = int(c.groups["h"][1]) if c.groups.get("h") else 1 if c.groups["ord"].lower() in ("eerste", "first") else 2
     if c.groups.get("year"):
         return Resolution("DATE", f"{c.groups['year']}-H{h}", "half-year", "half year and year")
     if day is None:
@@ -388,6 +398,8 @@ def holiday(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
 
 def time_of_day(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | None:
     L, g = ctx.lang, c.groups
+    if g.get("noon"):
+        g["_time"] = "12:00" if g["noon"].lower() == "noon" else "24:00"
     if g.get("_time"):
         hh, mm = (int(x) for x in g["_time"].split(":"))
     else:
@@ -418,6 +430,11 @@ def time_of_day(c: "Candidate", ctx: "Context", day: date | None) -> Resolution 
     if not (0 <= hh <= 24 and 0 <= mm < 60):
         return None
     hm = f"{hh % 24 if hh != 24 else 24:02d}:{mm:02d}"
+    if g.get("weekday"):
+        wd = weekday(c, ctx, day)
+        if wd is None:
+            return None
+        return Resolution("TIME", f"{wd.value[:10]}T{hm}", "time", f"clock time on {wd.explanation}", wd.relative)
     prev = ctx.adjacent_day_timex(c)
     if prev is not None:
         tid, d = prev
@@ -442,7 +459,7 @@ def lexicon(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
     unit, off = e["unit"], int(e.get("offset", 0))
     prev_kind = e.get("previous")
     if prev_kind:
-        prev = ctx.previous_value(lambda v: v.startswith(("1", "2")) and "-Q" in v)
+        prev = ctx.previous_value(lambda v: v[:1] in "12" and "-Q" in v, underived=True)
         if prev is not None:
             tid, v = prev
             y, q = v.split("-Q")
@@ -451,7 +468,14 @@ def lexicon(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
             return Resolution("DATE", f"{int(y) + off:04d}-Q{q}", "quarter", f"{off:+d} year from the quarter of an earlier timex", anchor_timex=tid)
     if day is None:
         day = date(2000, 1, 3)
-    d = shift(day, unit, off)
+    if e.get("past_offset") is not None and ctx.tense(c, default=False) == "past":
+        off = int(e["past_offset"])
+    if unit == "WE" and off:
+        # "komend weekend" is the first weekend after the anchor, "afgelopen weekend" the last one before it
+        sat = day + timedelta(days=(6 - day.isoweekday()) % 7 or 7) if off > 0 else day - timedelta(days=(day.isoweekday() - 7) % 7 or 7)
+        d = sat
+    else:
+        d = shift(day, unit, off)
     gran = UNIT_GRANULARITY.get(unit)
     value = at_granularity(d, unit)
     why = f"fixed phrase {c.text!r}: {off:+d} {gran} from the anchor"

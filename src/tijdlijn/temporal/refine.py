@@ -124,7 +124,7 @@ def refine_article_date(given: ArticleDate, cands: list["Candidate"], ctx: "Cont
         d = _explicit_day(c, ctx, lo, hi)
         if d is None or not (lo <= d <= hi):
             continue
-        tense = ctx.tense(c)
+        tense = ctx.tense(c, default=False)
         if tense == "past":
             apply(d, hi, f"past-tense event on '{c.text}' ({d.isoformat()}): the article is from that day or later")
         elif tense == "future":
@@ -134,7 +134,7 @@ def refine_article_date(given: ArticleDate, cands: list["Candidate"], ctx: "Cont
     for c in cands:
         if c.rule.norm != "weekday" or c.groups.get("shift") or c.groups.get("jl"):
             continue
-        if ctx.tense(c) != "past":
+        if ctx.tense(c, default=False) != "past":
             continue
         wd = L.lookup("weekday", c.groups["weekday"])
         if not wd:

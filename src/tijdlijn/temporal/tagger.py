@@ -57,6 +57,8 @@ def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
             s, e = m.span()
             if s == e:
                 continue
+            if s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha() and text[max(0, s - 4) : s].lower() != "mid-" and rule.norm not in ("year", "calendar_date"):
+                continue  # inside a compound ("year-earlier", "IS-leider")
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
             entry = None
             if rule.norm == "lexicon":
@@ -148,24 +150,34 @@ class Context:
                 return s.start, s.end
         return max(0, c.start - 200), min(len(self.text), c.end + 200)
 
-    def tense(self, c: Candidate) -> str | None:
-        """past / future / None from the cue nearest to the expression within its sentence."""
-        if c.start in self._tense_cache:
-            return self._tense_cache[c.start]
+    def tense(self, c: Candidate, default: bool = True) -> str | None:
+        """past / future / None from the cue nearest to the expression within its sentence.
+
+        Without a cue the language's default applies (Dutch news uses the present
+        tense for scheduled events: "De vakbond legt dinsdag het werk neer").
+        """
+        if c.start not in self._tense_cache:
+            self._tense_cache[c.start] = self._cue_tense(c)
+        found = self._tense_cache[c.start]
+        return found if found is not None or not default else self.lang.untensed
+
+    def _cue_tense(self, c: Candidate) -> str | None:
         s, e = self.sentence_bounds(c)
         spans = [(x.start, x.end) for x in self.candidates if s <= x.start < e]
         best: tuple[int, str] | None = None
-        for kind, rx in (("future", self.lang.future_cue), ("past", self.lang.past_cue)):
-            for m in rx.finditer(self.text, s, e):
-                if any(a <= m.start() < b for a, b in spans):
-                    continue
-                dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
-                dist = max(dist, 0)
-                if best is None or dist < best[0]:
-                    best = (dist, kind)
-        result = best[1] if best else None
-        self._tense_cache[c.start] = result
-        return result
+        # explicit auxiliaries and tense words first; verb morphology only when they are absent
+        for cues in ((("future", self.lang.future_cue), ("past", self.lang.past_cue)), (("past", self.lang.past_weak_cue),)):
+            for kind, rx in cues:
+                for m in rx.finditer(self.text, s, e):
+                    if any(a <= m.start() < b for a, b in spans):
+                        continue
+                    dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
+                    dist = max(dist, 0)
+                    if best is None or dist < best[0]:
+                        best = (dist, kind)
+            if best is not None:
+                break
+        return best[1] if best else None
 
     def evening_context(self, c: Candidate) -> bool:
         s, e = self.sentence_bounds(c)
@@ -179,23 +191,24 @@ class Context:
                     return t.id, iv[0]
         return None
 
-    def previous_value(self, pred: Callable[[str], bool]) -> tuple[str, str] | None:
+    def previous_value(self, pred: Callable[[str], bool], underived: bool = False) -> tuple[str, str] | None:
         for _, t in reversed(self.resolved):
+            if underived and t.anchor and t.anchor.startswith("timex:"):
+                continue
             if pred(t.value):
                 return t.id, t.value
         return None
 
     def adjacent_day_timex(self, c: Candidate) -> tuple[str, date] | None:
-        """A day-precise DATE just before a clock time ("maandag om 20.30 uur", "Friday at 3 pm")."""
-        if not self.resolved:
-            return None
-        pc, t = self.resolved[-1]
-        gap = self.text[pc.end : c.start]
-        if t.type != "DATE" or len(gap) > 12 or not re.fullmatch(r"[\s,]*(?:om|at|rond|around|vanaf|from|tot|until|,)?[\s,]*", gap, re.IGNORECASE):
-            return None
-        iv = value_interval(t.value)
-        if iv and iv[0] == iv[1]:
-            return t.id, iv[0]
+        """The day of the nearest earlier day-precise expression in the same sentence
+        ("maandag om 20.30 uur", "morgen pas om half tien", "Friday at 3 pm")."""
+        s, _ = self.sentence_bounds(c)
+        for pc, t in reversed(self.resolved):
+            if pc.end <= s:
+                break
+            m = re.match(r"(\d{4})-(\d{2})-(\d{2})", t.value)
+            if m and t.type in ("DATE", "TIME"):
+                return t.id, date(int(m[1]), int(m[2]), int(m[3]))
         return None
 
 

@@ -71,6 +71,8 @@ def duration_value(n: float | str, unit: str) -> str:
                 return duration_value(int(n * f), u2)
     if isinstance(n, float) and n.is_integer():
         n = int(n)
+    if unit in ("DE", "CE") and isinstance(n, int):
+        return f"P{n * (10 if unit == 'DE' else 100)}Y"
     if unit in ("H", "MIN", "S"):
         return f"PT{n}{'M' if unit == 'MIN' else unit}"
     if unit == "WE":
