@@ -6,13 +6,12 @@ and never raises for a bad input or a per-document failure.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import typer
 
@@ -132,7 +131,7 @@ class Reporter:
 
             self.progress = Progress(
                 SpinnerColumn(), TextColumn("tijdlijn"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False,
             )
             total = self.total_hint if self.total_hint and self.total_hint >= done else None
             self.task = self.progress.add_task("tag", total=total, completed=done)
@@ -195,7 +194,7 @@ class OutDir:
         return target
 
 
-def _render(doc: Document, fmt: OutputFormat, *, to_file: bool) -> str:
+def _render(doc: Document, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.jsonl:
         from tijdlijn.writers.jsonl import to_jsonl
 
@@ -248,9 +247,9 @@ class StdoutWriter:
 
             if self.n:
                 self.console.print()
-            self.console.print(render_document(doc))
+            self.console.print(render_document(doc, self.console.width))
         else:
-            out.write(_render(doc, self.fmt, to_file=False))
+            out.write(_render(doc, self.fmt))
         self.n += 1
         out.flush()
 
@@ -331,7 +330,8 @@ def tag(
             raise typer.BadParameter(f"cannot create {out_dir}: {exc.strerror or exc}", param_hint="--out-dir")
         outdir = OutDir(out_dir)
 
-    show_progress = sys.stderr.isatty()
+    # a progress bar on stderr only if stdout does not go to the same terminal (it would garble the output)
+    show_progress = sys.stderr.isatty() and (outdir is not None or not sys.stdout.isatty())
     reporter = Reporter(_total_hint(inputs) if show_progress else None, enabled=show_progress)
     writer = None if outdir else StdoutWriter(fmt)
     try:
@@ -341,7 +341,7 @@ def tag(
             else:
                 try:
                     if outdir is not None:
-                        outdir.write(item, fmt, _render(item, fmt, to_file=True))
+                        outdir.write(item, fmt, _render(item, fmt))
                     else:
                         writer.write(item)
                 except BrokenPipeError:

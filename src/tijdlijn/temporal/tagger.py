@@ -165,18 +165,16 @@ class Context:
         s, e = self.sentence_bounds(c)
         spans = [(x.start, x.end) for x in self.candidates if s <= x.start < e]
         best: tuple[int, str] | None = None
-        # explicit auxiliaries and tense words first; verb morphology only when they are absent
-        for cues in ((("future", self.lang.future_cue), ("past", self.lang.past_cue)), (("past", self.lang.past_weak_cue),)):
-            for kind, rx in cues:
-                for m in rx.finditer(self.text, s, e):
-                    if any(a <= m.start() < b for a, b in spans):
-                        continue
-                    dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
-                    dist = max(dist, 0)
-                    if best is None or dist < best[0]:
-                        best = (dist, kind)
-            if best is not None:
-                break
+        # the nearest cue decides; verb morphology ("-ed", "-de") counts as further away
+        # than explicit auxiliaries and tense words
+        for kind, rx, penalty in (("future", self.lang.future_cue, 0), ("past", self.lang.past_cue, 0), ("past", self.lang.past_weak_cue, 20)):
+            for m in rx.finditer(self.text, s, e):
+                if any(a <= m.start() < b for a, b in spans):
+                    continue
+                dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
+                dist = max(dist, 0) + penalty
+                if best is None or dist < best[0]:
+                    best = (dist, kind)
         return best[1] if best else None
 
     def evening_context(self, c: Candidate) -> bool:
@@ -248,13 +246,21 @@ def _resolve(c: Candidate, ctx: Context, anchor: ArticleDate | None) -> tuple[Re
         return first, False
     if not first.relative or len(days) == 1:
         return first, False
-    readings = {first.value}
+    counts: dict[str, int] = {first.value: 1}
     for d in days[1:]:
         r = fn(c, ctx, d)
         if r is not None:
-            readings.add(r.value)
+            counts[r.value] = counts.get(r.value, 0) + 1
+    readings = set(counts)
     if len(readings) == 1:
         return first, False
+    top, n_top = max(counts.items(), key=lambda kv: kv[1])
+    if n_top * 2 > len(days):
+        # more likely than not under a uniform prior over the possible article days
+        best = fn(c, ctx, next(d for d in days if (r := fn(c, ctx, d)) is not None and r.value == top))
+        assert best is not None
+        best.explanation += f"; most likely reading ({n_top} of {len(days)} possible article days of {anchor.value})"
+        return best, True
     intervals = [value_interval(v) for v in readings]
     if any(iv is None for iv in intervals):
         return first, True

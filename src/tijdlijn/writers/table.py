@@ -58,22 +58,28 @@ def _explanation(tx) -> str:  # type: ignore[no-untyped-def]
     return expl
 
 
-def render_document(doc: Document) -> RenderableType:
-    """The header line(s) and the timex table of one document."""
+def render_document(doc: Document, width: int | None = None) -> RenderableType:
+    """The header line(s) and the timex table of one document.
+
+    Below 90 columns the rule column is left out (the explanation says the same, longer).
+    """
+    show_rule = width is None or width >= 90
     parts: list[RenderableType] = [_header(doc)]
     if not doc.timexes:
         parts.append(Text("  no time expressions", style="dim"))
         return Group(*parts)
-    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
+    table = Table(box=box.SIMPLE_HEAD, expand=False, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
                   header_style="bold")
-    table.add_column("text", ratio=2, overflow="fold", min_width=10)
+    table.add_column("text", overflow="fold", max_width=20)
     table.add_column("type", no_wrap=True)
-    table.add_column("value", overflow="fold", style="cyan", max_width=22)
+    table.add_column("value", overflow="fold", style="cyan", max_width=18)
     table.add_column("mod", overflow="fold", max_width=12)
-    table.add_column("rule", overflow="fold", style="dim", max_width=16)
-    table.add_column("explanation", ratio=5, overflow="fold")
+    if show_rule:
+        table.add_column("rule", overflow="fold", style="dim", max_width=14)
+    table.add_column("explanation", ratio=1, overflow="fold")
     for tx in doc.timexes:
-        table.add_row(tx.text, tx.type, tx.value, tx.mod or "", _rule(tx), _explanation(tx))
+        cells = [tx.text, tx.type, tx.value, tx.mod or ""] + ([_rule(tx)] if show_rule else []) + [_explanation(tx)]
+        table.add_row(*cells)
     parts.append(table)
     return Group(*parts)
 
@@ -82,5 +88,5 @@ def to_table(doc: Document, *, width: int = 100, color: bool = False) -> str:
     """The rendered table as a string (plain text unless ``color``)."""
     buf = io.StringIO()
     console = Console(file=buf, width=width, force_terminal=color, no_color=not color, highlight=False)
-    console.print(render_document(doc))
+    console.print(render_document(doc, width))
     return buf.getvalue()
