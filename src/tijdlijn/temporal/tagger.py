@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from .normalize import NORMALIZERS, Resolution
 from .values import covering_value, value_interval
 
 _CONTEXT_BEFORE = 48
+_TENSE_WINDOW = 160  # characters around an expression searched for tense cues
 _DATE_DIGITS = re.compile(r"^(\d{4})(-W?\d{2})?(-\d{2})?")
 
 
@@ -137,6 +139,9 @@ class Context:
     resolved: list[tuple[Candidate, Timex]] = field(default_factory=list)
     _tense_cache: dict[int, str | None] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._starts = [x.start for x in self.candidates]
+
     def sentence_bounds(self, c: Candidate) -> tuple[int, int]:
         lo, hi = 0, len(self.sentences) - 1
         while lo <= hi:
@@ -163,7 +168,11 @@ class Context:
 
     def _cue_tense(self, c: Candidate) -> str | None:
         s, e = self.sentence_bounds(c)
-        spans = [(x.start, x.end) for x in self.candidates if s <= x.start < e]
+        # only the clause around the expression matters: a bounded window keeps this linear
+        s, e = max(s, c.start - _TENSE_WINDOW), min(e, c.end + _TENSE_WINDOW)
+        lo = bisect.bisect_left(self._starts, s - _TENSE_WINDOW)
+        hi = bisect.bisect_right(self._starts, e)
+        spans = [(x.start, x.end) for x in self.candidates[lo:hi]]
         best: tuple[int, str] | None = None
         # the nearest cue decides; verb morphology ("-ed", "-de") counts as further away
         # than explicit auxiliaries and tense words

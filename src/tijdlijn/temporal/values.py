@@ -153,4 +153,6 @@ def covering_value(lo: date, hi: date) -> tuple[str, str]:
         return f"{lo.year:04d}", "year"
     if lo.year // 10 == hi.year // 10:
         return f"{lo.year // 10:03d}", "decade"
-    return f"{lo.year // 100:02d}", "century"
+    if lo.year // 100 == hi.year // 100:
+        return f"{lo.year // 100:02d}", "century"
+    return "XXXX", "unknown"  # no single calendar unit covers the readings
