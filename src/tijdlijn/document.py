@@ -124,7 +124,7 @@ class RefinedDate:
         return cls(ArticleDate.from_json(data), list(data.get("evidence", [])))
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int

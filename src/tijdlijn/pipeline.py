@@ -10,7 +10,8 @@ from typing import Callable, Sequence
 
 from .document import Document
 from .langdetect import SUPPORTED_LANGS, detect_language
-from .temporal.tagger import tag_timexes
+from .temporal.language import SUPPORTED, load_language
+from .temporal.tagger import split_sentences, tag_timexes, tokenize
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,16 @@ def identify_language(doc: Document) -> Document:
     return doc
 
 
+def segment(doc: Document) -> Document:
+    """Sentences and tokens (character spans)."""
+    if not doc.sentences:
+        abbreviations = load_language(doc.lang).abbreviations if doc.lang in SUPPORTED else frozenset()
+        doc.sentences = split_sentences(doc.text, abbreviations)
+    if not doc.tokens:
+        doc.tokens = tokenize(doc.text)
+    return doc
+
+
 def tag_time(doc: Document) -> Document:
     if doc.lang not in SUPPORTED_LANGS:
         doc.warnings.append(f"no temporal resources for language {doc.lang!r}; time expressions not tagged")
@@ -36,8 +47,9 @@ def tag_time(doc: Document) -> Document:
 
 
 LANGUAGE = Stage("language", ("lang",), identify_language)
-TIME = Stage("time", ("sentences", "tokens", "timexes", "refined_date"), tag_time)
-DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, TIME)
+SEGMENT = Stage("segment", ("sentences", "tokens"), segment)
+TIME = Stage("time", ("timexes", "refined_date"), tag_time)
+DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
 
 
 def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:

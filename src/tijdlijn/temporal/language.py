@@ -37,6 +37,7 @@ class Rule:
     guard_not_before: re.Pattern[str] | None = None
     guard_after: re.Pattern[str] | None = None
     trim: re.Pattern[str] | None = None
+    gate: "Gate | None" = None  # a cheap test: skip the rule when the text cannot contain a match
 
 
 @dataclass
@@ -69,14 +70,44 @@ def _strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
 
 
+def _atom(ch: str) -> str:
+    if ch == " ":
+        return r"\s+"
+    if ch in "'’":
+        return "['’]"
+    return re.escape(ch)
+
+
 def _alternation(keys: list[str]) -> str:
-    """Regex alternation of literal keys, longest first; whitespace matches any run of spaces."""
-    uniq = sorted(set(keys), key=lambda k: (-len(k), k))
-    parts = []
-    for k in uniq:
-        esc = re.escape(k).replace(r"\ ", r"\s+").replace("'", "['’]")
-        parts.append(esc)
-    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+    """A regex matching any of the literal keys, longest first, compiled as a trie.
+
+    Python's ``re`` tries alternatives one by one at every position; factoring
+    common prefixes ("maand", "maandag", "maanden") makes the branch fail on the
+    first character that differs, which is what keeps tagging fast. Whitespace in
+    a key matches any run of spaces, an apostrophe both ' and ’.
+    """
+    trie: dict = {}
+    for k in set(keys):
+        if not k:
+            continue
+        node = trie
+        for ch in k:
+            node = node.setdefault(_atom(ch), {})
+        node[""] = True
+    if not trie:
+        return "(?!x)x"
+
+    def render(node: dict) -> str:
+        end = "" in node
+        branches = [a + render(child) for a, child in sorted(node.items(), key=lambda kv: kv[0]) if a != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
+        if len(branches) == 1 and not end:
+            return branches[0]
+        return body + ("?" if end else "")
+
+    return "(?:" + render(trie) + ")"
 
 
 def _cldr_tables(code: str) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
@@ -118,6 +149,36 @@ def _ordinals(code: str) -> dict[str, int]:
     for n in range(1, 32):
         out[normalize_key(num2words(n, lang=code, to="ordinal"))] = n
     return out
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A necessary condition for a rule to match: literal substrings of the lower-cased
+    text (tested with ``in``, which is far faster than a regex scan) or a small regex."""
+
+    literals: tuple[str, ...] = ()
+    regex: re.Pattern[str] | None = None
+
+    def open(self, text: str, lowered: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(text) is not None
+        return any(lit in lowered for lit in self.literals)
+
+
+_LITERAL_GATE = re.compile(r"^(?:[\w' \-]|\{[A-Z_]+\}|\\s\+|\|)+$")
+
+
+def _make_gate(spec: str, vocab_keys: dict[str, list[str]]) -> Gate:
+    if _LITERAL_GATE.match(spec):
+        lits: list[str] = []
+        for part in spec.split("|"):
+            m = _PLACEHOLDER.fullmatch(part)
+            if m:
+                lits.extend(max(k.split(" "), key=len) for k in vocab_keys[m.group(1)])
+            else:
+                lits.append(part.replace("\\s+", " ").lower())
+        return Gate(literals=tuple(sorted(set(lits), key=len)))
+    return Gate(regex=re.compile(spec, re.IGNORECASE))
 
 
 @lru_cache(maxsize=None)
@@ -176,12 +237,18 @@ def load_language(code: str) -> TemporalLanguage:
 
         return _PLACEHOLDER.sub(sub, pattern)
 
+    gate_keys = {
+        "MONTH": list(vocab["month"]), "MONTH_FULL": list(months_full) + [k for k in v.get("month", {}) if len(k) > 3],
+        "WEEKDAY": list(vocab["weekday"]), "WEEKDAY_FULL": list(days_full), "UNIT": list(vocab["unit"]),
+        "SEASON": list(vocab["season"]), "SHIFT": list(vocab["shift"]), "HOLIDAY": list(vocab["holiday"]),
+    }
+    gates: dict[str, Gate] = {}
     rules: list[Rule] = []
     for i, r in enumerate(raw.get("rule", [])):
         flags = 0 if r.get("case") else re.IGNORECASE
         body = expand(r["pattern"])
         regex = re.compile(r"(?<![\w'’])(?:" + body + r")(?![\w])", flags)
-        params = {k: val for k, val in r.items() if k not in ("name", "pattern", "norm", "case", "guard_before", "guard_not_before", "guard_after", "trim")}
+        params = {k: val for k, val in r.items() if k not in ("name", "pattern", "norm", "case", "guard_before", "guard_not_before", "guard_after", "trim", "gate")}
         rules.append(
             Rule(
                 name=r["name"],
@@ -193,6 +260,7 @@ def load_language(code: str) -> TemporalLanguage:
                 guard_not_before=re.compile(expand(r["guard_not_before"]), re.IGNORECASE) if r.get("guard_not_before") else None,
                 guard_after=re.compile(expand(r["guard_after"]), re.IGNORECASE) if r.get("guard_after") else None,
                 trim=re.compile(expand(r["trim"]), re.IGNORECASE) if r.get("trim") else None,
+                gate=gates.setdefault(r["gate"], _make_gate(r["gate"], gate_keys) if _LITERAL_GATE.match(r["gate"]) else _make_gate(expand(r["gate"]), gate_keys)) if r.get("gate") else None,
             )
         )
     # The lexicon is one more rule: every fixed phrase, longest first.

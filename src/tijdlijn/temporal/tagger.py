@@ -54,7 +54,15 @@ def _passes_guards(rule: Rule, text: str, s: int, e: int) -> bool:
 
 def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
     found: list[Candidate] = []
+    gates: dict[int, bool] = {}
+    lowered = text.lower()
     for rule in L.rules:
+        if rule.gate is not None:
+            key = id(rule.gate)
+            if key not in gates:
+                gates[key] = rule.gate.open(text, lowered)
+            if not gates[key]:
+                continue
         for m in rule.regex.finditer(text):
             s, e = m.span()
             if s == e:
@@ -313,8 +321,6 @@ def tag_timexes(doc: Document, lang: str | None = None, *, refine: bool = True) 
     text = doc.text
     if not doc.sentences:
         doc.sentences = split_sentences(text, L.abbreviations)
-    if not doc.tokens:
-        doc.tokens = tokenize(text)
     cands = find_candidates(text, L)
     ctx = Context(L, text, doc.sentences, cands)
     if refine and doc.date is not None and doc.date.granularity not in ("day", "time"):
