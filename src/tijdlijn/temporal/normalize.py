@@ -265,6 +265,9 @@ def duration(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | N
         return None
     if isinstance(n, float) and n == 0:
         return None
+    phrase = " ".join(c.text.lower().split())
+    if phrase in ("a second", "a quarter", "one day", "een seconde"):
+        return None  # an ordinal ("a second group"), a fraction ("a quarter of") or "some day"
     return Resolution("DURATION", duration_value(n, unit), None, f"amount {g['num']!r} of unit {g['unit']!r}")
 
 
