@@ -132,7 +132,7 @@ def refine_article_date(given: ArticleDate, cands: list["Candidate"], ctx: "Cont
 
     # 4. past-tense bare weekdays
     for c in cands:
-        if c.rule.norm != "weekday" or c.groups.get("shift") or c.groups.get("jl"):
+        if c.rule.norm != "weekday" or c.groups.get("shift") or c.groups.get("jl") or c.groups.get("wshift"):
             continue
         if ctx.tense(c, default=False) != "past":
             continue
