@@ -19,3 +19,15 @@ class ReadError:
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.message}"
+
+
+def decode_legacy(data: bytes) -> tuple[str, list[str]]:
+    """Decode UTF-8, falling back to cp1252 (then latin-1) with a warning saying so."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        where = f"({exc.reason} at byte {exc.start})"
+    try:
+        return data.decode("cp1252"), [f"not valid UTF-8 {where}; decoded as cp1252"]
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), [f"not valid UTF-8 {where}; decoded as latin-1"]

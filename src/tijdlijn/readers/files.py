@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from tijdlijn.document import Document
-from tijdlijn.readers import ReadError
+from tijdlijn.readers import ReadError, decode_legacy
 from tijdlijn.readers.dateheader import HeaderError, parse_dateheader
 from tijdlijn.readers.jsonl import read_jsonl_lines
 
@@ -75,14 +75,7 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             raise InputError("binary file (UTF-16 byte-order mark but not valid UTF-16)") from None
     _check_binary(data)
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        where = f"({exc.reason} at byte {exc.start})"
-    try:
-        return data.decode("cp1252"), [f"not valid UTF-8 {where}; decoded as cp1252"]
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), [f"not valid UTF-8 {where}; decoded as latin-1"]
+    return decode_legacy(data)
 
 
 def _too_long(n: int, max_chars: int, unit: str = "characters") -> InputError:

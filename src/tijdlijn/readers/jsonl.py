@@ -20,24 +20,13 @@ from typing import Iterable, Iterator
 
 from tijdlijn.document import ArticleDate, DateError, Document
 from tijdlijn.langdetect import SUPPORTED_LANGS
-from tijdlijn.readers import ReadError
+from tijdlijn.readers import ReadError, decode_legacy
 
 __all__ = ["parse_record", "read_jsonl_lines"]
 
 
 class RecordError(ValueError):
     pass
-
-
-def _decode_line(raw: bytes) -> tuple[str, list[str]]:
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        where = f"({exc.reason} at byte {exc.start})"
-        try:
-            return raw.decode("cp1252"), [f"not valid UTF-8 {where}; decoded as cp1252"]
-        except UnicodeDecodeError:
-            return raw.decode("latin-1"), [f"not valid UTF-8 {where}; decoded as latin-1"]
 
 
 def parse_record(obj: object, *, default_id: str, source: str | None) -> Document:
@@ -100,7 +89,7 @@ def read_jsonl_lines(
     n_records = 0
     for lineno, raw in enumerate(lines, 1):
         if isinstance(raw, bytes):
-            line, warnings = _decode_line(raw)
+            line, warnings = decode_legacy(raw)
         else:
             line, warnings = raw, []
         if lineno == 1 and line.startswith("\ufeff"):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from tijdlijn.document import ArticleDate, DateError, Document
-from tijdlijn.readers import ReadError
+from tijdlijn.readers import ReadError, decode_legacy
 
 __all__ = ["parse_timeml", "read_timeml", "unescape_xml", "normalize_dct_value"]
 
@@ -245,19 +245,10 @@ def parse_timeml(xml: str, source: str = "") -> tuple[Document, list[dict]]:
     return doc, gold
 
 
-def _decode(data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        return data.decode("cp1252", errors="replace"), [
-            f"not valid UTF-8 ({exc.reason} at byte {exc.start}); decoded as cp1252"
-        ]
-
-
 def read_timeml_file(path: str | Path) -> tuple[Document, list[dict]]:
     """Read one ``.tml`` file; raises ``OSError`` or ``ValueError``."""
     p = Path(path)
-    xml, warnings = _decode(p.read_bytes())
+    xml, warnings = decode_legacy(p.read_bytes())
     doc, gold = parse_timeml(xml, source=str(p))
     doc.warnings[:0] = warnings
     return doc, gold
