@@ -200,7 +200,6 @@ def section_speed(data: Path, ht_on: bool, lines: list[str], speed: dict, n_ht: 
 
 
 def section_reference(lines: list[str]) -> None:
-    import tijdlijn
 
     raw = Path(os.environ.get("TIJDLIJN_DATA", ROOT.parent / "shared/data")).parent / "examples/is-audio-2018-08.nl.txt"
     if not raw.exists():

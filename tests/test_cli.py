@@ -133,7 +133,7 @@ def test_bad_input_does_not_stop_the_batch(tmp_path, good, case):
 
 def test_cp1252_is_decoded_with_a_warning(tmp_path, good):
     cp = tmp_path / "cp.txt"
-    cp.write_bytes(f"date 2018-08-24 Het café sloot vorig jaar – helaas.".encode("cp1252"))
+    cp.write_bytes("date 2018-08-24 Het café sloot vorig jaar – helaas.".encode("cp1252"))
     code, out, err = run(str(cp), str(good[0]))
     assert code == 0
     assert f"warning: {cp}" in err and "cp1252" in err

@@ -143,7 +143,7 @@ def test_bad_files(tmp_path):
 
 
 def test_cp1252_and_bom(tmp_path):
-    (tmp_path / "cp.txt").write_bytes(f"date 2018-08-24 Het café ging vorig jaar dicht – jammer.".encode("cp1252"))
+    (tmp_path / "cp.txt").write_bytes("date 2018-08-24 Het café ging vorig jaar dicht – jammer.".encode("cp1252"))
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfdate 2018-08-24 Vorig jaar.")
     (tmp_path / "u16.txt").write_bytes("date 2018-08-24 Vorig jaar.".encode("utf-16"))
     cp = one(read_file(tmp_path / "cp.txt"))

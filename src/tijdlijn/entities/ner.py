@@ -535,17 +535,20 @@ class NerTagger:
                 L = len(self.labels)
                 self.start = np.ascontiguousarray(z["start"], dtype=np.float32) if "start" in z.files else np.zeros(L, np.float32)
                 self.end = np.ascontiguousarray(z["end"], dtype=np.float32) if "end" in z.files else np.zeros(L, np.float32)
-                if self.kind == "crf":
+                if self.kind not in ("crf", "bilstm", "ensemble"):
+                    raise ValueError("unknown model kind %r" % self.kind)
+                self.W = None
+                self.net = None
+                if self.kind in ("crf", "ensemble"):
                     attrs = _unpack_strings(z["attrs"])
                     self.W = np.ascontiguousarray(z["W"], dtype=np.float32)
                     if self.W.shape != (len(attrs), L):
                         raise ValueError("weight shapes do not match")
                     self.attr_index: dict[str, int] = {a: i for i, a in enumerate(attrs)}
-                    self.net = None
-                elif self.kind == "bilstm":
+                if self.kind in ("bilstm", "ensemble"):
+                    # for an ensemble the exported weights are pre-scaled, so
+                    # the emission scores of the two parts are simply added
                     self.net = _BiLstmNet(z, meta)
-                else:
-                    raise ValueError("unknown model kind %r" % self.kind)
         except FileNotFoundError as exc:
             raise ModelMissingError(_missing_msg(lang, self.path, "file not found")) from exc
         except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile, UnicodeDecodeError,
@@ -607,21 +610,19 @@ class NerTagger:
         nonempty = [s for s in sents if s]
         if not nonempty:
             return [np.zeros((0, len(self.labels)), np.float32) for _ in sents]
-        if self.kind == "crf":
+        ems: list = [None] * len(nonempty)
+        if self.W is not None:
             feats = self.features.doc_features(nonempty)
             ems = [self._crf_emissions(f) for f in feats]
-        else:
-            ems = []
+        if self.net is not None:
             inputs = self.features.nn_inputs(nonempty)
-            # batch by length to limit padding
+            # batch sentences of similar length together to limit padding
             order = sorted(range(len(nonempty)), key=lambda i: len(nonempty[i]))
-            res: list = [None] * len(nonempty)
             for a in range(0, len(order), 64):
                 chunk = order[a : a + 64]
                 out = self.net.emissions([nonempty[i] for i in chunk], [inputs[i] for i in chunk])
                 for i, e in zip(chunk, out):
-                    res[i] = e
-            ems = res
+                    ems[i] = e if ems[i] is None else ems[i] + e
         it = iter(ems)
         return [next(it) if s else np.zeros((0, len(self.labels)), np.float32) for s in sents]
 
