@@ -153,6 +153,76 @@ class Timex:
 
 
 @dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class Place:
+    """Where a LOC entity is: coordinates, ISO 3166-1 alpha-2 country, kind and population."""
+
+    lat: float
+    lon: float
+    country: str | None  # ISO 3166-1 alpha-2; None for regions spanning countries
+    kind: str  # country, city, region, admin, continent, ...
+    name: str  # the gazetteer's name
+    population: int | None = None
+    gazetteer_id: str | None = None  # e.g. "geonames:99072"
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items()}
+
+
+@dataclass
+class Entity:
+    """One real-world entity in a document: all its mentions, and why they were merged.
+
+    ``id`` is the collection-wide identity (stable across articles); ``type`` is
+    PER, ORG, LOC or MISC. ``related_places`` links demonyms/adjectives
+    ("Iraakse") to the country they derive from without making them entities.
+    """
+
+    id: str
+    type: str
+    name: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    merge_reasons: list[str] = field(default_factory=list)
+    place: Place | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "name": self.name,
+            "mentions": [m.to_json() for m in self.mentions],
+            "aliases": list(self.aliases),
+            "merge_reasons": list(self.merge_reasons),
+        }
+        if self.place is not None:
+            out["place"] = self.place.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Entity":
+        return cls(
+            id=d["id"],
+            type=d["type"],
+            name=d["name"],
+            mentions=[Mention(**m) for m in d.get("mentions", [])],
+            aliases=list(d.get("aliases", [])),
+            merge_reasons=list(d.get("merge_reasons", [])),
+            place=Place(**d["place"]) if d.get("place") else None,
+        )
+
+
+@dataclass
 class Document:
     text: str
     id: str = ""
@@ -164,7 +234,8 @@ class Document:
     sentences: list[Span] = field(default_factory=list)
     tokens: list[Span] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
-    entities: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    related_places: list[dict[str, Any]] = field(default_factory=list)  # demonyms/adjectives → country
     quotes: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -189,7 +260,8 @@ class Document:
             "sentences": [[s.start, s.end] for s in self.sentences],
             "tokens": [[t.start, t.end] for t in self.tokens] if tokens else [],
             "timexes": [t.to_json() for t in self.timexes],
-            "entities": self.entities,
+            "entities": [e.to_json() for e in self.entities],
+            "related_places": list(self.related_places),
             "quotes": self.quotes,
             "claims": self.claims,
             "events": self.events,
@@ -214,7 +286,8 @@ class Document:
             sentences=[Span(a, b) for a, b in data.get("sentences", [])],
             tokens=[Span(a, b) for a, b in data.get("tokens", [])],
             timexes=[Timex(**t) for t in data.get("timexes", [])],
-            entities=list(data.get("entities", [])),
+            entities=[Entity.from_json(e) for e in data.get("entities", [])],
+            related_places=list(data.get("related_places", [])),
             quotes=list(data.get("quotes", [])),
             claims=list(data.get("claims", [])),
             events=list(data.get("events", [])),

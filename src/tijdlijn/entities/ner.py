@@ -666,7 +666,12 @@ class NerTagger:
 
 
 def _doc_consistency(sents: list[list[str]], tags: list[list[str]]) -> list[list[str]]:
-    """Same multi-token name -> same (majority) type within a document."""
+    """Document-level label consistency.
+
+    1. the same name (exact token sequence) gets its majority type;
+    2. a name that is part of a longer person name in the same document
+       ('Verhofstadt' after 'Guy Verhofstadt') becomes PER as well.
+    """
     votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     spans_per_sent = []
     for s, t in zip(sents, tags):
@@ -686,7 +691,32 @@ def _doc_consistency(sents: list[list[str]], tags: list[list[str]]) -> list[list
                     for k in range(a + 1, b):
                         t[k] = "I-" + best
         out.append(t)
-    return out
+    # (2) sub-spans of longer person names
+    longer = []
+    for s, t in zip(sents, out):
+        for a, b, typ in spans_from_iob(t):
+            if b - a > 1:
+                longer.append((tuple(s[a:b]), typ))
+    if not longer:
+        return out
+    final = []
+    for s, t in zip(sents, out):
+        t = list(t)
+        for a, b, typ in spans_from_iob(t):
+            key = tuple(s[a:b])
+            n = len(key)
+            c = Counter(
+                lt for lk, lt in longer
+                if len(lk) > n and any(lk[i : i + n] == key for i in range(len(lk) - n + 1))
+            )
+            if c:
+                best, nb = c.most_common(1)[0]
+                if best == "PER" and best != typ and nb > c[typ]:
+                    t[a] = "B-PER"
+                    for k in range(a + 1, b):
+                        t[k] = "I-PER"
+        final.append(t)
+    return final
 
 
 def _missing_msg(lang: str, path: Path, why: str) -> str:
