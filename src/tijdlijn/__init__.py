@@ -10,7 +10,12 @@ from __future__ import annotations
 from .document import ArticleDate, Document, RefinedDate, Timex
 
 __version__ = "0.1.0"
-__all__ = ["tag", "Document", "ArticleDate", "RefinedDate", "Timex", "__version__"]
+__all__ = ["tag", "annotate", "Document", "ArticleDate", "RefinedDate", "Timex", "__version__"]
+
+
+def _new_document(text: str, date: str | None, lang: str | None, id: str, title: str | None) -> Document:
+    return Document(text=text, id=id, lang=None if lang in (None, "auto") else lang, title=title,
+                    date=ArticleDate.parse(date) if date else None)
 
 
 def tag(text: str, date: str | None = None, lang: str | None = "auto", *, id: str = "", title: str | None = None) -> Document:
@@ -19,8 +24,13 @@ def tag(text: str, date: str | None = None, lang: str | None = "auto", *, id: st
     ``date`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (granularity is kept);
     ``lang`` is ``nl``, ``en`` or ``auto`` (detected).
     """
-    from .pipeline import annotate
+    from .pipeline import TIME_STAGES, annotate as run
 
-    doc = Document(text=text, id=id, lang=None if lang in (None, "auto") else lang, title=title,
-                   date=ArticleDate.parse(date) if date else None)
-    return annotate(doc)
+    return run(_new_document(text, date, lang, id, title), TIME_STAGES)
+
+
+def annotate(text: str, date: str | None = None, lang: str | None = "auto", *, id: str = "", title: str | None = None) -> Document:
+    """The full pipeline: time expressions plus named entities, aliases, collection ids and places."""
+    from .pipeline import DEFAULT_STAGES, annotate as run
+
+    return run(_new_document(text, date, lang, id, title), DEFAULT_STAGES)

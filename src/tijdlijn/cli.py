@@ -66,7 +66,8 @@ def iter_annotated(
     the article date of every document. A document whose processing raises
     becomes a ``ReadError`` ("processing failed: …"); the loop goes on.
     """
-    from tijdlijn.pipeline import DEFAULT_STAGES, annotate
+    from tijdlijn.entities.ner import ModelMissingError
+    from tijdlijn.pipeline import TIME_STAGES, annotate
 
     override = ArticleDate.parse(date) if isinstance(date, str) else date
     forced_lang = None if lang in (None, "auto") else lang
@@ -82,7 +83,9 @@ def iter_annotated(
         if forced_lang:
             doc.lang = forced_lang
         try:
-            doc = annotate(doc, stages if stages is not None else DEFAULT_STAGES)
+            doc = annotate(doc, stages if stages is not None else TIME_STAGES)
+        except ModelMissingError:
+            raise  # not about this document: the installation is broken, say so once
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
             yield ReadError(doc.source or doc.id or "?", f"processing failed: {type(exc).__name__}: {exc}",
                             doc.meta.get("source_line"))
@@ -322,6 +325,60 @@ def tag(
 ) -> None:
     """Tag time expressions. Errors go to stderr as 'error: FILE[:LINE]: message'; the other inputs are
     still processed and the exit status is 1 if any input failed."""
+    from tijdlijn.pipeline import TIME_STAGES
+
+    _run(inputs, lang=lang, date=date, fmt=fmt, out_dir=out_dir, max_chars=max_chars, stages=TIME_STAGES)
+
+
+@app.command()
+def annotate(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT", help="As for 'tag'."),
+    lang: Lang = typer.Option(Lang.auto, "--lang", "-l", help="As for 'tag'."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", callback=_check_date, metavar="DATE", help="As for 'tag'."),
+    fmt: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f",
+                                     help="jsonl: one record per input with every layer (id, date, refined_date, "
+                                          "lang, timexes, entities, related_places); json: the full document; table."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", "-o", file_okay=False, dir_okay=True, help="As for 'tag'."),
+    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, metavar="N", help="As for 'tag'."),
+) -> None:
+    """Run the full pipeline: time expressions, named entities with aliases and cross-article ids, places."""
+    from tijdlijn.pipeline import DEFAULT_STAGES
+
+    _run(inputs, lang=lang, date=date, fmt=fmt, out_dir=out_dir, max_chars=max_chars, stages=DEFAULT_STAGES)
+
+
+@app.command()
+def ner(
+    conll: list[Path] = typer.Argument(..., metavar="FILE.conll", exists=False, help="CoNLL file(s), or - for stdin."),
+    lang: Lang = typer.Option(..., "--lang", "-l", help="nl or en."),
+) -> None:
+    """Tag the tokens of CoNLL files as they are (no re-tokenization) and print the same lines with the
+    predicted IOB2 tag appended as the last column (for conlleval). -DOCSTART- lines separate documents."""
+    from tijdlijn.entities.conll import ConllError, read_conll, write_conll
+    from tijdlijn.entities.ner import load_tagger
+
+    if lang is Lang.auto:
+        raise typer.BadParameter("give --lang nl or --lang en", param_hint="--lang")
+    tagger = load_tagger(lang.value)
+    failed = 0
+    for path in conll:
+        try:
+            if str(path) == "-":
+                docs = read_conll(sys.stdin, "<stdin>")
+            else:
+                with open(path, encoding="utf-8") as fh:
+                    docs = read_conll(fh, str(path))
+        except (ConllError, OSError, UnicodeDecodeError) as exc:
+            print(f"error: {exc if isinstance(exc, ConllError) else f'{path}: {exc}'}", file=sys.stderr)
+            failed += 1
+            continue
+        predicted = [tagger.tag_sentences(d.tokens()) for d in docs]
+        write_conll(docs, predicted, sys.stdout)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _run(inputs, *, lang, date, fmt, out_dir, max_chars, stages) -> None:  # type: ignore[no-untyped-def]
     outdir = None
     if out_dir is not None:
         try:
@@ -335,7 +392,7 @@ def tag(
     reporter = Reporter(_total_hint(inputs) if show_progress else None, enabled=show_progress)
     writer = None if outdir else StdoutWriter(fmt)
     try:
-        for item in iter_annotated(inputs, lang=lang.value, date=date, max_chars=max_chars):
+        for item in iter_annotated(inputs, lang=lang.value, date=date, max_chars=max_chars, stages=stages):
             if isinstance(item, ReadError):
                 reporter.error(item)
             else:
@@ -366,8 +423,13 @@ def tag(
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point."""
+    from tijdlijn.entities.ner import ModelMissingError
+
     try:
         app(args=argv, prog_name="tijdlijn")
+    except ModelMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     except BrokenPipeError:  # e.g. `tijdlijn tag ... | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -1,7 +1,8 @@
 """The per-document pipeline: an ordered list of stages, each ``Document -> Document``.
 
-Stages declare the layers they add. ``annotate`` runs the whole pipeline (so far:
-language identification and the temporal layer); callers may pass a subset.
+Stages declare the layers they add. ``annotate`` runs a pipeline (by default the
+whole one: language, segmentation, time, entities); callers may pass a subset,
+e.g. ``TIME_STAGES`` for ``tijdlijn tag``.
 """
 from __future__ import annotations
 
@@ -46,13 +47,23 @@ def tag_time(doc: Document) -> Document:
     return tag_timexes(doc)
 
 
+def tag_entities(doc: Document) -> Document:
+    """Named entities, their aliases within the article, collection ids and places."""
+    from .entities.stage import annotate_entities
+
+    return annotate_entities(doc)
+
+
 LANGUAGE = Stage("language", ("lang",), identify_language)
 SEGMENT = Stage("segment", ("sentences", "tokens"), segment)
 TIME = Stage("time", ("timexes", "refined_date"), tag_time)
-DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
+ENTITIES = Stage("entities", ("entities", "related_places"), tag_entities)
+TIME_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
+DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES)
 
 
 def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:
     for stage in stages:
         doc = stage.run(doc)
+        doc.meta.setdefault("stages", []).append(stage.name)
     return doc

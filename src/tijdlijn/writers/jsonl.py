@@ -26,13 +26,21 @@ TIMEX_KEYS = ("start", "end", "text", "type", "value", "mod")
 
 
 def to_record(doc: Document) -> dict[str, Any]:
-    return {
+    rec: dict[str, Any] = {
         "id": doc.id,
         "date": doc.date.value if doc.date else None,
         "refined_date": doc.refined_date.date.value if doc.refined_date else None,
         "lang": doc.lang,
         "timexes": [{k: getattr(t, k) for k in TIMEX_KEYS} for t in doc.timexes],
     }
+    if "entities" in doc.meta.get("stages", ()):
+        # `tijdlijn annotate`: every layer the pipeline produced
+        rec["entities"] = [
+            {k: v for k, v in e.to_json().items() if k in ("id", "type", "name", "mentions", "place")}
+            for e in doc.entities
+        ]
+        rec["related_places"] = list(doc.related_places)
+    return rec
 
 
 def to_jsonl(doc: Document) -> str:
