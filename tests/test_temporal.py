@@ -2,7 +2,7 @@
 import pytest
 
 import tijdlijn
-from tijdlijn.pipeline import annotate
+from tijdlijn.pipeline import TIME_STAGES, annotate
 from tijdlijn.readers.dateheader import parse_dateheader
 
 
@@ -11,7 +11,7 @@ def values(text, date, lang):
 
 
 def test_reference_article_every_item(reference_article):
-    doc = annotate(parse_dateheader(reference_article.read_text("utf-8"), source=str(reference_article)))
+    doc = annotate(parse_dateheader(reference_article.read_text("utf-8"), source=str(reference_article)), TIME_STAGES)
     assert doc.date.value == "2018-08" and doc.date.granularity == "month"
     assert doc.refined_date.date.value == "2018-W34"
     got = {t.text.lower(): t for t in doc.timexes}

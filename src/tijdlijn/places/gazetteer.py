@@ -60,14 +60,30 @@ def name_key(name: str) -> str:
     return s
 
 
+def _fold_table() -> dict[int, str]:
+    table = {ord("ß"): "ss", ord("ø"): "o", ord("æ"): "ae", ord("œ"): "oe", ord("ł"): "l", ord("đ"): "d",
+             ord("ı"): "i", ord("ħ"): "h", ord("þ"): "th", ord("ð"): "d"}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00), 0x2019, 0x2018]:
+        ch = chr(cp)
+        if cp in table:
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base != ch:
+            table[cp] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold_key(key: str) -> str:
     """``key`` without diacritics ("syrië" → "syrie"); "ß", "ø", "æ", "ł" are spelled out."""
     if key.isascii():
         return key
-    s = key.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe").replace("ł", "l")
-    s = s.replace("đ", "d").replace("ı", "i").replace("ħ", "h")
-    s = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = key.translate(_FOLD)
+    if not s.isascii():  # combining marks written separately
+        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    return s
 
 
 @dataclass(eq=False, slots=True)
@@ -107,25 +123,30 @@ class Gazetteer:
     def add(self, name: str, entry: Entry, source: str, primary: bool) -> None:
         self.add_key(name_key(name), entry, source, primary)
 
-    def add_key(self, key: str, entry: Entry, source: str, primary: bool) -> None:
+    def add_key(self, key: str, entry: Entry, source: str, primary: bool, *, check: bool = True) -> None:
+        """Index ``entry`` under ``key``; ``check=False`` when the caller knows it is not there yet."""
         if not key:
             return
+        match = Match(entry, source, primary)
         bucket = self.exact.get(key)
         if bucket is None:
-            self.exact[key] = [Match(entry, source, primary)]
+            self.exact[key] = [match]
         else:
-            for i, m in enumerate(bucket):
-                if m.entry is entry:
-                    if primary and not m.primary:
-                        bucket[i] = Match(entry, source, primary)
-                    return
-            bucket.append(Match(entry, source, primary))
+            if check:
+                for i, m in enumerate(bucket):
+                    if m.entry is entry:
+                        if primary and not m.primary:
+                            bucket[i] = match
+                        return
+            bucket.append(match)
         if not key.isascii():
             folded = fold_key(key)
             if folded != key:
-                fb = self.folded.setdefault(folded, [])
-                if not any(m.entry is entry for m in fb):
-                    fb.append(Match(entry, source, primary))
+                fb = self.folded.get(folded)
+                if fb is None:
+                    self.folded[folded] = [match]
+                elif not check or not any(m.entry is entry for m in fb):
+                    fb.append(match)
 
     # -- querying -----------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[list[Match], bool]:
@@ -241,7 +262,7 @@ def build_gazetteer() -> Gazetteer:
                       f"geonames:{c['geonameid']}")
         entry.capital = capitals.get(iso) == c["name"]
         own = name_key(c["name"])
-        gz.add_key(own, entry, "geonames", True)
+        gz.add_key(own, entry, "geonames", True, check=False)
         seen = {own}
         for alt in c["alternatenames"]:
             # skip romanisations in lower case ("mosul", "mo su er"), codes ("OSM"), other scripts
@@ -250,7 +271,7 @@ def build_gazetteer() -> Gazetteer:
             key = name_key(alt)
             if key not in seen:
                 seen.add(key)
-                gz.add_key(key, entry, "geonames alternate name", False)
+                gz.add_key(key, entry, "geonames alternate name", False, check=False)
         if iso == "US":
             us_points.setdefault(c["admin1code"], []).append((c["latitude"], c["longitude"]))
             if (c.get("population") or 0) >= 100_000:
