@@ -143,6 +143,7 @@ def clusters_to_entities(clusters: Sequence[EntityCluster], ids: Sequence[str] |
 # normalisation helpers (shared with identity.py)
 # --------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every name form many times
 def fold(s: str) -> str:
     """Accent-folded, case-folded text."""
     s = unicodedata.normalize("NFKD", s)
@@ -157,6 +158,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_DET = re.compile(r"^(?:de|het|the|'t)\s+", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every name form many times
 def normalise_name(name: str) -> str:
     """Matching key of a name: accents/case folded, quotes, possessive 's, leading article,
     hyphens and dots removed ("de VS" = "VS", "Kim Jong-un" = "Kim Jong Un", "U.S." = "US")."""
@@ -170,6 +172,7 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every name form many times
 def is_acronym(name: str) -> bool:
     """"IS", "VN", "PvdA", "U.S.", "ISIS": one token, mostly capitals, 2–8 letters."""
     s = name.replace(".", "").strip()
@@ -412,11 +415,13 @@ def person_name_parts(name: str, lang: str = "nl") -> tuple[list[str], list[str]
     return toks, core
 
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every name form many times
 def surname_key(name: str, lang: str = "nl") -> str:
     _, core = person_name_parts(name, lang)
     return core[-1] if core else ""
 
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every name form many times
 def is_full_person_name(name: str, lang: str = "nl") -> bool:
     return len(person_name_parts(name, lang)[1]) >= 2
 
