@@ -217,3 +217,21 @@ def test_doc_context_forms():
     assert r.resolve([C("Syrië", "LOC")], {"doc_id": "x", "lang": "nl"}) == ["loc:syrie"]
     with pytest.raises(TypeError):
         r.resolve([C("Syrië", "LOC")], 42)
+
+
+def test_incremental_assign_is_never_more_eager_than_recompute():
+    r = IdentityResolver()
+    a = r.assign([C("Islamitische Staat", "ORG"), C("Jan de Vries", "PER")], DocContext("a", "nl"))
+    b = r.assign([C("IS", "ORG"), C("Jan de Vries", "PER"), C("De Vries", "PER")], DocContext("b", "nl"))
+    assert a[1] == b[1] == "per:jan-de-vries"  # identical full name
+    assert b[0] == a[0]  # IS = Islamitische Staat through the alias table
+    r2 = IdentityResolver()
+    r2.add_document("a", [C("Islamitische Staat", "ORG"), C("Jan de Vries", "PER")], "nl")
+    r2.add_document("b", [C("IS", "ORG"), C("Jan de Vries", "PER"), C("De Vries", "PER")], "nl")
+    full = r2.ids_for("a") + r2.ids_for("b")
+    inc = a + b
+    # every pair merged incrementally is also merged by the full recomputation
+    for i in range(len(inc)):
+        for j in range(len(inc)):
+            if inc[i] == inc[j]:
+                assert full[i] == full[j]

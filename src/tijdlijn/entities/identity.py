@@ -129,10 +129,12 @@ class IdentityResolver:
                                 tuple(sorted(c.acronyms.items())), lang))
         self._docs[str(doc_id)] = recs
         self._dirty = True
+        self._incremental_current = False
 
     def remove_document(self, doc_id: str) -> None:
         self._docs.pop(str(doc_id), None)
         self._dirty = True
+        self._incremental_current = False
 
     def resolve(self, doc_entities: Sequence[EntityCluster], doc_context: Any) -> list[str]:
         """Add one article's clusters, recompute, and return their ids (aligned with the input)."""
@@ -141,9 +143,64 @@ class IdentityResolver:
         self.recompute()
         return self.ids_for(ctx.doc_id)
 
+    def assign(self, doc_entities: Sequence[EntityCluster], doc_context: Any) -> list[str]:
+        """Incremental ids for one new article, in time independent of the collection size.
+
+        Each cluster takes the id of the first existing identity that shares strong
+        evidence with it (identical full name, identical non-person name, alias-table
+        entry, or an acronym whose expansion is already known); otherwise it gets a
+        fresh ``type:slug`` id. Context-only merges (bare surnames) and renaming are
+        left to :meth:`recompute`, which a knowledge base runs after each batch; the
+        streaming ids are therefore conservative, never more eager than recompute.
+        """
+        ctx = _as_context(doc_context)
+        self.add_document(ctx.doc_id, doc_entities, ctx.lang)
+        table = load_alias_table() if self.use_alias_table else None
+        index = self.__dict__.setdefault("_key_index", {})
+        taken = self.__dict__.setdefault("_taken_ids", set(self._ids.values()))
+        out: list[str] = []
+        for r in self._docs[ctx.doc_id]:
+            keys = sorted(self._strong_keys(r, table))
+            eid = next((index[k][0] for k in keys if k in index and _compatible(index[k][1], r.type)), None)
+            if eid is None:
+                typ, name, fixed = self._canonical([r], [0], table)
+                base = fixed or f"{typ.lower()}:{entity_slug(name)}"
+                eid, n = base, 1
+                while eid in taken:
+                    n += 1
+                    eid = f"{base}-{n}"
+                taken.add(eid)
+                self._names.setdefault(eid, name)
+            for k in keys:
+                index.setdefault(k, (eid, r.type))
+            self._ids[r.key] = eid
+            out.append(eid)
+        self._incremental_current = True  # ids are current for assign()'s purposes until the next add/remove
+        return out
+
+    @staticmethod
+    def _strong_keys(r: "_Record", table) -> set[tuple[str, str]]:
+        keys: set[tuple[str, str]] = set()
+        lang = r.lang or "nl"
+        for f in r.forms():
+            if r.type == "PER":
+                if is_full_person_name(f, lang):
+                    keys.add(("per-full", " ".join(person_name_parts(f, lang)[0])))
+            elif is_acronym(f):
+                keys.add(("acronym", normalise_name(f)))
+            else:
+                keys.add(("name", normalise_name(f)))
+            if table is not None:
+                for eid in table.ids_of(f):
+                    if _compatible(r.type, table.entries[eid]["type"]):
+                        keys.add(("alias", eid))
+        for acr, _exp in r.acronyms:
+            keys.add(("acronym", normalise_name(acr)))
+        return keys
+
     # ---- output --------------------------------------------------------------
     def ids_for(self, doc_id: str) -> list[str]:
-        if self._dirty:
+        if self._dirty and not self.__dict__.get("_incremental_current", False):
             self.recompute()
         return [self._ids[r.key] for r in self._docs.get(str(doc_id), [])]
 
@@ -341,6 +398,8 @@ class IdentityResolver:
                     ids[recs[i].key] = eid
         self._ids, self._reasons, self._names = ids, new_reasons, names
         self._dirty = False
+        self.__dict__.pop("_key_index", None)
+        self.__dict__.pop("_taken_ids", None)
 
     @staticmethod
     def _context_reason(recs, i, g, common, pass1, rel) -> str:

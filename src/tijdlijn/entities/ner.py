@@ -410,16 +410,16 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class _BiLstmNet:
     """numpy forward pass of the char-CNN + BiLSTM emission network."""
 
-    def __init__(self, z, meta: dict) -> None:
-        f32 = lambda k: np.ascontiguousarray(z[k], dtype=np.float32)  # noqa: E731
-        self.word_index = {w: i for i, w in enumerate(_unpack_strings(z["v_word"]))}
-        self.char_index = {c: i for i, c in enumerate(_unpack_strings(z["v_char"]))}
+    def __init__(self, z, meta: dict, prefix: str = "") -> None:
+        f32 = lambda k: np.ascontiguousarray(z[prefix + k], dtype=np.float32)  # noqa: E731
+        self.word_index = {w: i for i, w in enumerate(_unpack_strings(z[prefix + "v_word"]))}
+        self.char_index = {c: i for i, c in enumerate(_unpack_strings(z[prefix + "v_char"]))}
         self.E_word = f32("E_word")
         self.E_char = f32("E_char")
         self.feat_index = []
         self.E_feat = []
         for k in range(len(NN_FEATURES)):
-            self.feat_index.append({v: i for i, v in enumerate(_unpack_strings(z["v_f%d" % k]))})
+            self.feat_index.append({v: i for i, v in enumerate(_unpack_strings(z[prefix + "v_f%d" % k]))})
             self.E_feat.append(f32("E_f%d" % k))
         self.conv_w = f32("conv_w")  # [F, C, K]
         self.conv_b = f32("conv_b")
@@ -437,6 +437,7 @@ class _BiLstmNet:
         self.out_W = np.ascontiguousarray(f32("out_W").T)
         self.out_b = f32("out_b")
         self.max_word_len = int(meta.get("max_word_len", 20))
+        self.prefix = prefix
         self._char_cache: dict[str, np.ndarray] = {}
 
     def _char_vec(self, w: str) -> np.ndarray:
@@ -538,7 +539,7 @@ class NerTagger:
                 if self.kind not in ("crf", "bilstm", "ensemble"):
                     raise ValueError("unknown model kind %r" % self.kind)
                 self.W = None
-                self.net = None
+                self.nets: list[_BiLstmNet] = []
                 if self.kind in ("crf", "ensemble"):
                     attrs = _unpack_strings(z["attrs"])
                     self.W = np.ascontiguousarray(z["W"], dtype=np.float32)
@@ -548,7 +549,7 @@ class NerTagger:
                 if self.kind in ("bilstm", "ensemble"):
                     # for an ensemble the exported weights are pre-scaled, so
                     # the emission scores of the two parts are simply added
-                    self.net = _BiLstmNet(z, meta)
+                    self.nets = [_BiLstmNet(z, meta, p) for p in meta.get("nets", [""])]
         except FileNotFoundError as exc:
             raise ModelMissingError(_missing_msg(lang, self.path, "file not found")) from exc
         except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile, UnicodeDecodeError,
@@ -614,15 +615,16 @@ class NerTagger:
         if self.W is not None:
             feats = self.features.doc_features(nonempty)
             ems = [self._crf_emissions(f) for f in feats]
-        if self.net is not None:
+        if self.nets:
             inputs = self.features.nn_inputs(nonempty)
             # batch sentences of similar length together to limit padding
             order = sorted(range(len(nonempty)), key=lambda i: len(nonempty[i]))
             for a in range(0, len(order), 64):
                 chunk = order[a : a + 64]
-                out = self.net.emissions([nonempty[i] for i in chunk], [inputs[i] for i in chunk])
-                for i, e in zip(chunk, out):
-                    ems[i] = e if ems[i] is None else ems[i] + e
+                for net in self.nets:
+                    out = net.emissions([nonempty[i] for i in chunk], [inputs[i] for i in chunk])
+                    for i, e in zip(chunk, out):
+                        ems[i] = e if ems[i] is None else ems[i] + e
         it = iter(ems)
         return [next(it) if s else np.zeros((0, len(self.labels)), np.float32) for s in sents]
 

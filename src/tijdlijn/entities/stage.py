@@ -64,7 +64,7 @@ def annotate_entities(doc: Document, resolver: IdentityResolver | None = None) -
     result = cluster_mentions(doc.text, spans, doc.lang, sentences=[(s.start, s.end) for s in doc.sentences])
     resolver = resolver or shared_resolver()
     with _lock:
-        ids = resolver.resolve(result, DocContext(doc.id or f"doc-{id(doc)}", doc.lang))
+        ids = resolver.assign(result, DocContext(doc.id or f"doc-{id(doc)}", doc.lang))
     doc.entities = clusters_to_entities(result, ids)
     related = []
     for r in result.related_places:
