@@ -149,19 +149,23 @@ def _cue_in_text(entry: Entry, text: str) -> str | None:
     return None
 
 
-def _admin_phrase(name: str, text: str, lang: str) -> str | None:
-    if not text:
-        return None
+@lru_cache(maxsize=4096)
+def _admin_patterns(name: str, lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """One regex for "provincie/staat/state of X", one for "X State/Province" (compiled once per name)."""
     n = re.escape(name.strip())
-    for p in _ADMIN_BEFORE.get(lang, ()) + _ADMIN_BEFORE["en" if lang != "en" else "nl"]:
-        m = re.search(rf"(?<!\w){re.escape(p)}\s+{n}(?!\w)", text, re.IGNORECASE)
-        if m:
-            return m.group()
-    for p in _ADMIN_AFTER.get(lang, ()):
-        m = re.search(rf"(?<!\w){n}[\s-]+{re.escape(p)}(?!\w)", text)
-        if m:
-            return m.group()
-    return None
+    before = _ADMIN_BEFORE.get(lang, ()) + _ADMIN_BEFORE["en" if lang != "en" else "nl"]
+    after = _ADMIN_AFTER.get(lang, ())
+    rx_before = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in before)})\s+{n}(?!\w)", re.IGNORECASE)
+    rx_after = re.compile(rf"(?<!\w){n}[\s-]+(?:{'|'.join(re.escape(p) for p in after)})(?!\w)") if after else None
+    return rx_before, rx_after
+
+
+def _admin_phrase(name: str, text: str, lang: str) -> str | None:
+    if not text or not name.strip():
+        return None
+    rx_before, rx_after = _admin_patterns(name, lang)
+    m = rx_before.search(text) or (rx_after.search(text) if rx_after is not None else None)
+    return m.group() if m else None
 
 
 def _source_note(match: Match, folded: bool) -> str:
