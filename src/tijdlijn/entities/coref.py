@@ -637,6 +637,42 @@ class _Clusterer:
         self.spans = keep
 
     # ---- stage 3: one name, one type -------------------------------------
+    def retype_by_role(self) -> None:
+        """A name the tagger called MISC but that stands in apposition to a person role
+        ("De leider van IS, Abu Bakr al-Baghdadi," / "X, de zelfverklaarde ‘kalief’,") is a
+        person; so are the other MISC mentions of its surname ("Al-Baghdadi")."""
+        self.retype_notes: dict[str, str] = {}
+        persons: list[_M] = []
+        self.nodes, self.parent = [], []  # descriptions are parsed before any node exists
+        for m in self.spans:
+            if m.type != "MISC":
+                continue
+            evidence = None
+            left = self.text[:m.start]
+            if re.search(r",\s*$", left):
+                comma = left.rstrip().rfind(",")
+                a = self._clause_left(comma)
+                d = self._parse_description(a, comma, full=True, dets=self.L.appos_det | self.L.definite)
+                if d and d.type == "PER":
+                    evidence = self.text[d.start:m.end]
+            if evidence is None:
+                hit = re.match(r"\s*,\s*", self.text[m.end:])
+                if hit:
+                    a = m.end + hit.end()
+                    d = self._parse_description(a, self._clause_right(a), full=True, dets=self.L.appos_det)
+                    if d and d.has_det and d.type == "PER":
+                        evidence = self.text[m.start:d.end]
+            if evidence is not None:
+                m.type = "PER"
+                persons.append(m)
+                self.retype_notes[normalise_name(m.name)] = f"‘{m.name}’ is a person: apposition with a person role (‘{evidence}’)"
+        for p in persons:
+            tails = {fold(t) for t in _tails(p.name, self.lang)}
+            for m in self.spans:
+                if m.type == "MISC" and fold(m.name) in tails:
+                    m.type = "PER"
+                    self.retype_notes.setdefault(normalise_name(m.name), f"‘{m.name}’ is a person: the surname of ‘{p.name}’")
+
     def vote_types(self) -> None:
         by_key: dict[str, list[_M]] = defaultdict(list)
         for m in self.spans:
@@ -664,6 +700,8 @@ class _Clusterer:
             i = self._add_node(ms, typ)
             if key in self.type_notes:
                 self.reasons[i].append(self.type_notes[key])
+            if key in getattr(self, "retype_notes", {}):
+                self.reasons[i].append(self.retype_notes[key])
 
     def propagate_names(self) -> None:
         """Unlabelled repeats of a name the tagger found elsewhere in the article."""
@@ -1152,6 +1190,7 @@ class _Clusterer:
     def run(self) -> CorefResult:
         self.drop_demonyms()
         self.split_titles()
+        self.retype_by_role()
         self.vote_types()
         self.build_nodes()
         self.node_entry = {}

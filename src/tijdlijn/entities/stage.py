@@ -8,10 +8,13 @@ shared by all documents annotated in this process, so a batch gets consistent id
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from threading import Lock
 
 from ..document import Document
-from .coref import cluster_mentions, clusters_to_entities
+from ..temporal.language import _alternation
+from .coref import _read_lang_toml, cluster_mentions, clusters_to_entities
 from .identity import DocContext, IdentityResolver
 from .ner import SUPPORTED_LANGS, load_tagger, spans_from_iob
 
@@ -51,6 +54,39 @@ def recognize_entities(doc: Document) -> list[tuple[int, int, str]]:
     return spans
 
 
+@lru_cache(maxsize=None)
+def _known_names(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """Names of well-known entities (``lang/<code>/aliases.toml``) as a case-sensitive gazetteer."""
+    types: dict[str, str] = {}
+    for e in _read_lang_toml(lang, "aliases.toml").get("entity", []):
+        for n in e["names"]:
+            if len(n) >= 2 and not n.islower():
+                types.setdefault(n, e.get("type", "MISC"))
+    rx = re.compile(r"(?<![\w-])" + _alternation(list(types)) + r"(?![\w-])")
+    return rx, types
+
+
+def apply_known_names(text: str, spans: list[tuple[int, int, str]], lang: str) -> list[tuple[int, int, str]]:
+    """Merge the statistical tagger's spans with exact matches of well-known entity names.
+
+    A known name wins over the spans it covers (the tagger's "Islamitische" MISC inside
+    "Islamitische Staat" becomes the ORG); a longer tagger span containing the name is kept.
+    Typing follows the alias table, so "Al Qaida" is an ORG whatever the tagger guessed.
+    """
+    rx, types = _known_names(lang)
+    out = list(spans)
+    for m in rx.finditer(text):
+        a, b = m.span()
+        typ = types.get(m.group(0)) or types.get(" ".join(m.group(0).split()))
+        if typ is None:
+            continue
+        if any(s <= a and b <= e and (s, e) != (a, b) for s, e, _ in out):
+            continue  # inside a longer tagged name
+        out = [(s, e, t) for s, e, t in out if e <= a or s >= b]
+        out.append((a, b, typ))
+    return sorted(out)
+
+
 def annotate_entities(doc: Document, resolver: IdentityResolver | None = None) -> Document:
     from ..places.stage import locate_places
     from ..pipeline import segment
@@ -60,7 +96,7 @@ def annotate_entities(doc: Document, resolver: IdentityResolver | None = None) -
         return doc
     if not doc.tokens or not doc.sentences:
         segment(doc)
-    spans = recognize_entities(doc)
+    spans = apply_known_names(doc.text, recognize_entities(doc), doc.lang)
     result = cluster_mentions(doc.text, spans, doc.lang, sentences=[(s.start, s.end) for s in doc.sentences])
     resolver = resolver or shared_resolver()
     with _lock:
