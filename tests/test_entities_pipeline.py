@@ -101,3 +101,17 @@ def test_missing_model_gives_reinstall_advice(tmp_path):
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
     assert "reinstall" in p.stderr.lower() or "install" in p.stderr.lower()
+
+
+def test_annotate_geojson_export(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("date 2019-03-14 Premier Rutte reisde gisteren van Den Haag naar Parijs.", "utf-8")
+    res = runner.invoke(app, ["annotate", str(src), "--format", "geojson"])
+    assert res.exit_code == 0, res.output
+    fc = json.loads(res.stdout)
+    assert fc["type"] == "FeatureCollection"
+    by_country = {f["properties"]["country"]: f for f in fc["features"]}
+    assert {"NL", "FR"} <= set(by_country)
+    lon, lat = by_country["FR"]["geometry"]["coordinates"]
+    assert 45 < lat < 50 and 0 < lon < 5  # [lon, lat] order, Paris
+    assert by_country["FR"]["properties"]["article_ids"] == ["a"]

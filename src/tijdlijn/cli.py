@@ -39,6 +39,7 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
     timeml = "timeml"
     table = "table"
+    geojson = "geojson"
 
 
 class Lang(str, Enum):
@@ -327,6 +328,8 @@ def tag(
     still processed and the exit status is 1 if any input failed."""
     from tijdlijn.pipeline import TIME_STAGES
 
+    if fmt is OutputFormat.geojson:
+        raise typer.BadParameter("geojson needs the entities layer: use 'tijdlijn annotate'", param_hint="--format")
     _run(inputs, lang=lang, date=date, fmt=fmt, out_dir=out_dir, max_chars=max_chars, stages=TIME_STAGES)
 
 
@@ -337,7 +340,9 @@ def annotate(
     date: Optional[str] = typer.Option(None, "--date", "-d", callback=_check_date, metavar="DATE", help="As for 'tag'."),
     fmt: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f",
                                      help="jsonl: one record per input with every layer (id, date, refined_date, "
-                                          "lang, timexes, entities, related_places); json: the full document; table."),
+                                          "lang, timexes, entities, related_places); json: the full document; table; "
+                                          "geojson: one FeatureCollection of all geocoded places (Point per place, "
+                                          "with entity ids, names as written, mention counts and article ids)."),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", "-o", file_okay=False, dir_okay=True, help="As for 'tag'."),
     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, "--max-chars", min=1, metavar="N", help="As for 'tag'."),
 ) -> None:
@@ -390,14 +395,17 @@ def _run(inputs, *, lang, date, fmt, out_dir, max_chars, stages) -> None:  # typ
     # a progress bar on stderr only if stdout does not go to the same terminal (it would garble the output)
     show_progress = sys.stderr.isatty() and (outdir is not None or not sys.stdout.isatty())
     reporter = Reporter(_total_hint(inputs) if show_progress else None, enabled=show_progress)
-    writer = None if outdir else StdoutWriter(fmt)
+    geo_docs: list[Document] | None = [] if fmt is OutputFormat.geojson else None
+    writer = None if (outdir or geo_docs is not None) else StdoutWriter(fmt)
     try:
         for item in iter_annotated(inputs, lang=lang.value, date=date, max_chars=max_chars, stages=stages):
             if isinstance(item, ReadError):
                 reporter.error(item)
             else:
                 try:
-                    if outdir is not None:
+                    if geo_docs is not None:
+                        geo_docs.append(item)
+                    elif outdir is not None:
                         outdir.write(item, fmt, _render(item, fmt))
                     else:
                         writer.write(item)
@@ -413,6 +421,16 @@ def _run(inputs, *, lang, date, fmt, out_dir, max_chars, stages) -> None:  # typ
             reporter.step()
         if writer is not None:
             writer.close()
+        if geo_docs is not None:
+            import json as _json
+
+            from tijdlijn.places.geojson import places_geojson
+
+            text = _json.dumps(places_geojson(geo_docs), ensure_ascii=False, indent=2) + "\n"
+            if outdir is not None:
+                (outdir.path / "places.geojson").write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
     finally:
         reporter.close()
     if reporter.n_errors:
