@@ -115,3 +115,15 @@ def test_annotate_geojson_export(tmp_path):
     lon, lat = by_country["FR"]["geometry"]["coordinates"]
     assert 45 < lat < 50 and 0 < lon < 5  # [lon, lat] order, Paris
     assert by_country["FR"]["properties"]["article_ids"] == ["a"]
+
+
+def test_corrupt_model_gives_reinstall_advice(tmp_path):
+    (tmp_path / "ner-nl.npz").write_bytes(b"this is not a model")
+    code = ("import tijdlijn.entities.ner as n, pathlib; n.MODEL_DIR = pathlib.Path(r'%s');"
+            "from tijdlijn.cli import main; main(['annotate', '-', '--lang', 'nl'])" % tmp_path)
+    p = subprocess.run([sys.executable, "-c", code], input="date 2019-01-01 Jan woont in Gent.",
+                       capture_output=True, text=True)
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    assert "install" in p.stderr.lower()
+    assert p.stderr.count("error:") == 1  # said once, not once per document
