@@ -226,7 +226,10 @@ class FeatureExtractor:
         return out
 
     # -- document ------------------------------------------------------------
-    def doc_features(self, doc: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+    def doc_features(self, doc: Sequence[Sequence[str]], split: bool = False) -> list[list]:
+        """CRF attributes per token.  With ``split=True`` each token gives
+        ``(word, context_attributes)``; the full attribute list is then
+        ``["b"] + word_attributes(word) + context_attributes``."""
         # document statistics: how is each word written at non-initial
         # positions elsewhere in the document?
         cap_mid: Counter = Counter()
@@ -244,10 +247,13 @@ class FeatureExtractor:
                         low_any[lw] += 1
         out = []
         for sent in doc:
-            out.append(self._sent_features(sent, cap_mid, low_any))
+            out.append(self._sent_features(sent, cap_mid, low_any, split))
         return out
 
-    def _sent_features(self, sent: Sequence[str], cap_mid: Counter, low_any: Counter) -> list[list[str]]:
+    def word_attributes(self, w: str) -> list[str]:
+        return self._word(w)[0]
+
+    def _sent_features(self, sent: Sequence[str], cap_mid: Counter, low_any: Counter, split: bool = False) -> list:
         n = len(sent)
         words = [self._word(w) for w in sent]
         descs = [d for _, d in words]
@@ -259,8 +265,7 @@ class FeatureExtractor:
         use_doc = self.use_doc
         for i in range(n):
             w = sent[i]
-            f = ["b"]  # bias
-            f.extend(words[i][0])
+            f: list[str] = []
             d0 = descs[i]
             dm1 = descs[i - 1] if i >= 1 else pad
             dm2 = descs[i - 2] if i >= 2 else pad
@@ -305,7 +310,7 @@ class FeatureExtractor:
                 cm = cap_mid.get(lw, 0)
                 la = low_any.get(lw, 0)
                 f.append("dc=%s%s" % ("C" if cm > (1 if i > 0 else 0) else "c", "L" if la else "l"))
-            res.append(f)
+            res.append((w, f) if split else ["b"] + words[i][0] + f)
         return res
 
 
@@ -427,13 +432,17 @@ class _BiLstmNet:
         self.K = K
         self.conv_mat = np.ascontiguousarray(self.conv_w.transpose(2, 1, 0).reshape(K * C, F))
         self.lstm = {}
+        H = f32("lstm_f_Whh").shape[1]
+        # torch gate order is (i, f, g, o); reorder to (i, f, o, g) so that one
+        # sigmoid covers the first 3H columns and one tanh the last H
+        perm = np.concatenate([np.arange(0, 2 * H), np.arange(3 * H, 4 * H), np.arange(2 * H, 3 * H)])
         for d in ("f", "b"):
             self.lstm[d] = (
-                np.ascontiguousarray(f32("lstm_%s_Wih" % d).T),
-                np.ascontiguousarray(f32("lstm_%s_Whh" % d).T),
-                f32("lstm_%s_b" % d),
+                np.ascontiguousarray(f32("lstm_%s_Wih" % d)[perm].T),
+                np.ascontiguousarray(f32("lstm_%s_Whh" % d)[perm].T),
+                np.ascontiguousarray(f32("lstm_%s_b" % d)[perm]),
             )
-        self.H = self.lstm["f"][1].shape[0]
+        self.H = H
         self.out_W = np.ascontiguousarray(f32("out_W").T)
         self.out_b = f32("out_b")
         self.max_word_len = int(meta.get("max_word_len", 20))
@@ -458,56 +467,67 @@ class _BiLstmNet:
             self._char_cache[w] = v
         return v
 
-    def _run_lstm(self, X: np.ndarray, lengths: list[int], d: str) -> np.ndarray:
-        """X: [B, T, D] padded at the end; returns [B, T, H]."""
+    def _run_lstm(self, feats: np.ndarray, lengths: list[int], starts: list[int], d: str) -> np.ndarray:
+        """feats: [N_tokens, D] (sentences concatenated, ``lengths`` sorted in
+        descending order); returns hidden states [N_tokens, H] in the same
+        token order.  Only still-active sentences are computed at each step."""
         Wih, Whh, b = self.lstm[d]
-        B, T, _ = X.shape
         H = self.H
-        if d == "b":
-            X = np.stack([np.concatenate([x[:n][::-1], x[n:]]) for x, n in zip(X, lengths)])
-        G = (X.reshape(B * T, -1) @ Wih + b).reshape(B, T, 4 * H)
+        B, T = len(lengths), lengths[0]
+        Gf = feats @ Wih + b  # unpadded input projection
+        # time-major gather index: step t of sentence i (reversed for 'b')
+        G = np.zeros((T, B, 4 * H), dtype=np.float32)
+        out_idx = []
+        for i, (L, st) in enumerate(zip(lengths, starts)):
+            tok = np.arange(st, st + L) if d == "f" else np.arange(st + L - 1, st - 1, -1)
+            G[:L, i] = Gf[tok]
+            out_idx.append(tok)
+        active = np.array([sum(1 for L in lengths if L > t) for t in range(T)])
         h = np.zeros((B, H), dtype=np.float32)
         c = np.zeros((B, H), dtype=np.float32)
-        out = np.empty((B, T, H), dtype=np.float32)
+        hs = np.zeros((T, B, H), dtype=np.float32)
+        H2, H3 = 2 * H, 3 * H
         for t in range(T):
-            g = G[:, t] + h @ Whh
-            i = _sigmoid(g[:, :H])
-            f = _sigmoid(g[:, H : 2 * H])
-            gg = np.tanh(g[:, 2 * H : 3 * H])
-            o = _sigmoid(g[:, 3 * H :])
-            c = f * c + i * gg
-            h = o * np.tanh(c)
-            out[:, t] = h
-        if d == "b":
-            out = np.stack([np.concatenate([x[:n][::-1], x[n:]]) for x, n in zip(out, lengths)])
+            na = active[t]
+            hh = h[:na]
+            g = G[t, :na] + hh @ Whh
+            sg = _sigmoid(g[:, :H3])
+            cc = sg[:, H:H2] * c[:na] + sg[:, :H] * np.tanh(g[:, H3:])
+            hh = sg[:, H2:H3] * np.tanh(cc)
+            c[:na] = cc
+            h[:na] = hh
+            hs[t, :na] = hh
+        out = np.empty((feats.shape[0], H), dtype=np.float32)
+        for i, (L, tok) in enumerate(zip(lengths, out_idx)):
+            out[tok] = hs[:L, i]
         return out
 
     def emissions(self, sents: list[list[str]], inputs: list[list[tuple[str, ...]]]) -> list[np.ndarray]:
+        order = sorted(range(len(sents)), key=lambda i: -len(sents[i]))
+        sents = [sents[i] for i in order]
+        inputs = [inputs[i] for i in order]
         lengths = [len(s) for s in sents]
-        B, T = len(sents), max(lengths)
+        starts = []
+        p = 0
+        for L in lengths:
+            starts.append(p)
+            p += L
         wi = self.word_index
-        rows = []
-        for sent, inp in zip(sents, inputs):
-            for w, tup in zip(sent, inp):
-                rows.append(tup)
+        rows = [tup for inp in inputs for tup in inp]
         n = len(rows)
         parts = [self.E_word[np.fromiter((wi.get(r[0], 1) for r in rows), dtype=np.int64, count=n)]]
-        flat_words = [w for s in sents for w in s]
-        parts.append(np.stack([self._char_vec(w) for w in flat_words]))
+        parts.append(np.stack([self._char_vec(w) for s in sents for w in s]))
         for k in range(len(NN_FEATURES)):
             idx = self.feat_index[k]
             parts.append(self.E_feat[k][np.fromiter((idx.get(r[k + 1], 0) for r in rows), dtype=np.int64, count=n)])
         feats = np.concatenate(parts, axis=1)
-        X = np.zeros((B, T, feats.shape[1]), dtype=np.float32)
-        p = 0
-        for bi, L in enumerate(lengths):
-            X[bi, :L] = feats[p : p + L]
-            p += L
-        hf = self._run_lstm(X, lengths, "f")
-        hb = self._run_lstm(X, lengths, "b")
-        Hc = np.concatenate([hf, hb], axis=2)
-        E = Hc @ self.out_W + self.out_b
-        return [E[bi, :L] for bi, L in enumerate(lengths)]
+        hf = self._run_lstm(feats, lengths, starts, "f")
+        hb = self._run_lstm(feats, lengths, starts, "b")
+        E = np.concatenate([hf, hb], axis=1) @ self.out_W + self.out_b
+        res: list = [None] * len(sents)
+        for i, L, st in zip(order, lengths, starts):
+            res[i] = E[st : st + L]
+        return res
 
 
 class NerTagger:
@@ -517,6 +537,9 @@ class NerTagger:
         self.lang = lang
         self.path = Path(path)
         try:
+            with open(self.path, "rb") as fh:
+                if fh.read(2) != b"PK":
+                    raise ValueError("not an .npz (zip) archive")
             with np.load(self.path, allow_pickle=False) as z:
                 meta = json.loads(bytes(z["meta"]).decode("utf-8"))
                 if int(meta.get("format", 0)) != FORMAT_VERSION:
@@ -558,6 +581,7 @@ class NerTagger:
         if self.T.shape != (L, L):
             raise ModelMissingError(_missing_msg(lang, self.path, "transition shape does not match"))
         self.meta = meta
+        self._static_cache: dict[str, np.ndarray] = {}
         n_levels = cl_ids.shape[1] if cl_ids.ndim == 2 else 0
         clusters = {
             w: tuple("%x" % v for v in row) for w, row in zip(cl_words, cl_ids.tolist())
@@ -581,18 +605,29 @@ class NerTagger:
                     self._T[i, j] = -1e4
 
     # -- scoring -------------------------------------------------------------
-    def _crf_emissions(self, feats: list[list[str]]) -> np.ndarray:
+    def _static(self, w: str) -> np.ndarray:
+        """Summed CRF weights of the context-free attributes of a word (cached)."""
+        v = self._static_cache.get(w)
+        if v is None:
+            idx = self.attr_index
+            ks = [k for k in (idx.get(a) for a in ["b"] + self.features.word_attributes(w)) if k is not None]
+            v = self.W[ks].sum(axis=0) if ks else np.zeros(len(self.labels), np.float32)
+            if len(self._static_cache) < 300_000:
+                self._static_cache[w] = v
+        return v
+
+    def _crf_emissions(self, feats: list) -> np.ndarray:
         idx = self.attr_index
         flat: list[int] = []
         offsets: list[int] = []
-        for fl in feats:
+        for _, fl in feats:
             offsets.append(len(flat))
             for a in fl:
                 k = idx.get(a)
                 if k is not None:
                     flat.append(k)
         n = len(feats)
-        em = np.zeros((n, len(self.labels)), dtype=np.float32)
+        em = np.stack([self._static(w) for w, _ in feats])
         if not flat:
             return em
         rows = self.W[np.asarray(flat, dtype=np.int64)]
@@ -601,9 +636,9 @@ class NerTagger:
         nonempty[:-1] = offs[1:] > offs[:-1]
         nonempty[-1] = offs[-1] < len(flat)
         if nonempty.all():
-            em[:] = np.add.reduceat(rows, offs, axis=0)
+            em += np.add.reduceat(rows, offs, axis=0)
         else:
-            em[nonempty] = np.add.reduceat(rows, offs[nonempty], axis=0)
+            em[nonempty] += np.add.reduceat(rows, offs[nonempty], axis=0)
         return em
 
     def emissions(self, sents: list[list[str]]) -> list[np.ndarray]:
@@ -613,7 +648,7 @@ class NerTagger:
             return [np.zeros((0, len(self.labels)), np.float32) for _ in sents]
         ems: list = [None] * len(nonempty)
         if self.W is not None:
-            feats = self.features.doc_features(nonempty)
+            feats = self.features.doc_features(nonempty, split=True)
             ems = [self._crf_emissions(f) for f in feats]
         if self.nets:
             inputs = self.features.nn_inputs(nonempty)

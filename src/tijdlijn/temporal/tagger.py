@@ -365,6 +365,3 @@ def tag_timexes(doc: Document, lang: str | None = None, *, refine: bool = True) 
     doc.timexes = timexes
     return doc
 
-
-def refined_json(r: RefinedDate | None) -> dict[str, Any] | None:
-    return r.to_json() if r else None
