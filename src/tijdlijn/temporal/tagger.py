@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from ..document import ArticleDate, Document, RefinedDate, Span, Timex
+from ..document import ArticleDate, Document, Span, Timex
 from .language import Rule, TemporalLanguage, load_language, normalize_key
 from .normalize import NORMALIZERS, Resolution
 from .values import covering_value, value_interval
