@@ -103,3 +103,23 @@ def test_large_article_is_processed():
     text = "Vorige week zei de minister dat de wet in 2014 werd aangenomen. " * 3000
     doc = tijdlijn.tag(text, date="2019-03-14", lang="nl")
     assert len(doc.timexes) == 6000
+
+
+@settings(max_examples=120, deadline=None)
+@given(words=st.lists(st.sampled_from(WORDS + ["x" * 90, "Pinksteren", "tien", "uur", "1.5", "in"]), max_size=120),
+       lang=st.sampled_from(["nl", "en"]))
+def test_scanning_gate_windows_finds_exactly_what_a_full_scan_finds(words, lang):
+    """The speed-up (searching only around each rule's gate evidence) must not change any match."""
+    import tijdlijn.temporal.tagger as T
+    from tijdlijn.temporal.language import load_language
+
+    L = load_language(lang)
+    text = " ".join(words)
+    windowed = [(c.start, c.end, c.rule.name) for c in T.find_candidates(text, L)]
+    original = T._gate_windows
+    try:
+        T._gate_windows = lambda hits, n: None if hits else (None if hits is None else [])
+        full = [(c.start, c.end, c.rule.name) for c in T.find_candidates(text, L)]
+    finally:
+        T._gate_windows = original
+    assert windowed == full

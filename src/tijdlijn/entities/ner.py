@@ -1,8 +1,11 @@
 """Named-entity recognition (PER, ORG, LOC, MISC) for Dutch and English.
 
-Inference only: a linear-chain CRF whose weights were trained with CRFsuite
-(see ``training/ner/``) and exported to a compressed ``.npz`` file.  Decoding
-is done here with numpy (Viterbi), so the only runtime dependency is numpy.
+Inference only.  Each model file (``models/ner/ner-<lang>.npz``) holds an
+ensemble of a feature-rich CRF (trained with CRFsuite) and a char-CNN +
+BiLSTM-CRF (trained with torch), both exported to plain numpy arrays (see
+``training/ner/`` and ``models/ner/MODEL_CARD.md``).  Their scores are added
+and decoded with a constrained Viterbi here, so the only runtime dependency
+is numpy.  Set ``OPENBLAS_NUM_THREADS=1`` for best throughput.
 
 Usage::
 

@@ -164,6 +164,25 @@ class Gate:
             return self.regex.search(text) is not None
         return any(lit in lowered for lit in self.literals)
 
+    def hits(self, text: str, lowered: str, limit: int = 24) -> list[int] | None:
+        """Offsets of the gate's evidence: ``[]`` when the gate is closed, ``None`` when there
+        are more than ``limit`` hits (then the whole text is scanned)."""
+        pos: list[int] = []
+        if self.regex is not None:
+            for m in self.regex.finditer(text):
+                pos.append(m.start())
+                if len(pos) > limit:
+                    return None
+            return pos
+        for lit in self.literals:
+            i = lowered.find(lit)
+            while i != -1:
+                pos.append(i)
+                if len(pos) > limit:
+                    return None
+                i = lowered.find(lit, i + 1)
+        return sorted(pos)
+
 
 _LITERAL_GATE = re.compile(r"^(?:[\w' \-]|\{[A-Z_]+\}|\\s\+|\|)+$")
 

@@ -52,18 +52,53 @@ def _passes_guards(rule: Rule, text: str, s: int, e: int) -> bool:
     return True
 
 
+_WINDOW_BEFORE = 120  # characters a match may start before its gate evidence
+_WINDOW_AFTER = 160  # and end after it (rule matches are far shorter)
+
+
+def _gate_windows(hits: list[int] | None, n: int) -> list[tuple[int, int]] | None:
+    """Merged text windows around the gate's evidence; None = scan the whole text."""
+    if hits is None:
+        return None
+    out: list[tuple[int, int]] = []
+    for p in hits:
+        a, b = max(0, p - _WINDOW_BEFORE), min(n, p + _WINDOW_AFTER)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _scan(regex: re.Pattern[str], text: str, windows: list[tuple[int, int]] | None):  # type: ignore[no-untyped-def]
+    """All matches of ``regex``, searching only the gate windows when there are any.
+
+    Every match contains its rule's gate evidence, so it lies inside a window; look-behind
+    still sees the text before a window (``pos`` does not hide it)."""
+    if windows is None:
+        yield from regex.finditer(text)
+        return
+    for a, b in windows:
+        yield from regex.finditer(text, a, b)
+
+
 def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
     found: list[Candidate] = []
-    gates: dict[int, bool] = {}
+    windows_of: dict[int, list[tuple[int, int]] | None] = {}
     lowered = text.lower()
+    aligned = len(lowered) == len(text)  # lower-casing may change lengths for a few scripts
+    n = len(text)
     for rule in L.rules:
+        windows: list[tuple[int, int]] | None = None
         if rule.gate is not None:
             key = id(rule.gate)
-            if key not in gates:
-                gates[key] = rule.gate.open(text, lowered)
-            if not gates[key]:
+            if key not in windows_of:
+                windows_of[key] = _gate_windows(rule.gate.hits(text, lowered), n) if aligned else (
+                    None if rule.gate.open(text, lowered) else [])
+            windows = windows_of[key]
+            if windows == []:
                 continue
-        for m in rule.regex.finditer(text):
+        for m in _scan(rule.regex, text, windows):
             s, e = m.span()
             if s == e:
                 continue
