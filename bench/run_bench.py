@@ -185,7 +185,7 @@ def section_speed(data: Path, ht_on: bool, lines: list[str], speed: dict, n_ht: 
         "from tijdlijn.document import Document, ArticleDate; from tijdlijn.temporal.tagger import tag_timexes;"
         f"arts=[json.loads(x) for x in open({str(data / 'dpgmedia2019-nl/articles-dev.jsonl')!r}, encoding='utf-8') if x.strip()];"
         "[tag_timexes(Document(text=a['text'], lang='nl', date=ArticleDate.parse(a['published_at']))) for a in arts];"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     t0 = time.perf_counter()
     rss_kb = int(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip())
@@ -300,7 +300,7 @@ def section_pipeline_speed(data: Path, lines: list[str]) -> None:
     code = (
         "import time; t0=time.perf_counter(); import sys, json, resource; sys.path.insert(0,'src');"
         "import tijdlijn; doc=tijdlijn.annotate('De minister zei gisteren in Den Haag dat de VN ingrijpen.', date='2019-03-14', lang='nl');"
-        "print(time.perf_counter()-t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(time.perf_counter()-t0, next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
