@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Annotate the bundled example articles and print a readable table.
+## Annotate the bundled example articles (time, entities, places) and print a readable table.
 demo: $(STAMP)
-	$(VENV)/bin/tijdlijn tag examples/ --format table
+	$(VENV)/bin/tijdlijn annotate examples/ --format table
 
 ## Run the test suite (installs everything it needs into .venv first).
 test: $(STAMP)

@@ -1,4 +1,4 @@
-"""A human-readable table of a document's time expressions (``--format table``), with rich."""
+"""A human-readable table of a document's time expressions and entities (``--format table``), with rich."""
 from __future__ import annotations
 
 import io
@@ -81,6 +81,32 @@ def render_document(doc: Document, width: int | None = None) -> RenderableType:
         cells = [tx.text, tx.type, tx.value, tx.mod or ""] + ([_rule(tx)] if show_rule else []) + [_explanation(tx)]
         table.add_row(*cells)
     parts.append(table)
+    if "entities" in doc.meta.get("stages", ()):
+        parts.append(_entity_table(doc))
+    return Group(*parts)
+
+
+def _entity_table(doc: Document) -> RenderableType:
+    """Who and where: one row per entity, its mentions as written, and its place."""
+    if not doc.entities:
+        return Text("  no named entities", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, expand=False, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
+                  header_style="bold")
+    table.add_column("entity", overflow="fold", max_width=28, style="cyan")
+    table.add_column("type", no_wrap=True)
+    table.add_column("mentions", ratio=1, overflow="fold")
+    table.add_column("place", overflow="fold", max_width=22)
+    for e in doc.entities:
+        forms = list(dict.fromkeys(m.text for m in e.mentions))
+        mentions = f"{len(e.mentions)}×: " + "; ".join(forms)
+        place = ""
+        if e.place is not None:
+            place = f"{e.place.country or '—'} {e.place.kind} ({e.place.lat:.2f}, {e.place.lon:.2f})"
+        table.add_row(e.id, e.type, mentions, place)
+    parts: list[RenderableType] = [table]
+    if doc.related_places:
+        rel = ", ".join(f"{r['text']}→{r.get('country') or '/'.join(r.get('countries') or [])}" for r in doc.related_places)
+        parts.append(Text(f"  related places (demonyms): {rel}", style="dim"))
     return Group(*parts)
 
 
