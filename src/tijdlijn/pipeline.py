@@ -65,5 +65,7 @@ DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES)
 def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:
     for stage in stages:
         doc = stage.run(doc)
-        doc.meta.setdefault("stages", []).append(stage.name)
+        done = doc.meta.setdefault("stages", [])
+        if stage.name not in done:
+            done.append(stage.name)
     return doc

@@ -13,8 +13,8 @@ from functools import lru_cache
 from threading import Lock
 
 from ..document import Document
-from ..temporal.language import _alternation
-from .coref import _read_lang_toml, cluster_mentions, clusters_to_entities
+from ..temporal.language import literal_alternation
+from .coref import cluster_mentions, clusters_to_entities, load_alias_table
 from .identity import DocContext, IdentityResolver
 from .ner import SUPPORTED_LANGS, load_tagger, spans_from_iob
 
@@ -58,11 +58,11 @@ def recognize_entities(doc: Document) -> list[tuple[int, int, str]]:
 def _known_names(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """Names of well-known entities (``lang/<code>/aliases.toml``) as a case-sensitive gazetteer."""
     types: dict[str, str] = {}
-    for e in _read_lang_toml(lang, "aliases.toml").get("entity", []):
-        for n in e["names"]:
+    for entry in load_alias_table((lang,)).entries.values():
+        for n in entry["names"].get(lang, []):
             if len(n) >= 2 and not n.islower():
-                types.setdefault(n, e.get("type", "MISC"))
-    rx = re.compile(r"(?<![\w-])" + _alternation(list(types)) + r"(?![\w-])")
+                types.setdefault(n, entry["type"])
+    rx = re.compile(r"(?<![\w-])" + literal_alternation(list(types)) + r"(?![\w-])")
     return rx, types
 
 

@@ -53,6 +53,7 @@ class TemporalLanguage:
     past_cue: re.Pattern[str]
     future_cue: re.Pattern[str]
     past_weak_cue: re.Pattern[str]
+    evening_cue: re.Pattern[str]
     abbreviations: frozenset[str]
     untensed: str | None = None  # the tense assumed when a clause has no cue
     placeholders: dict[str, str] = field(default_factory=dict)
@@ -78,7 +79,7 @@ def _atom(ch: str) -> str:
     return re.escape(ch)
 
 
-def _alternation(keys: list[str]) -> str:
+def literal_alternation(keys: list[str]) -> str:
     """A regex matching any of the literal keys, longest first, compiled as a trie.
 
     Python's ``re`` tries alternatives one by one at every position; factoring
@@ -213,26 +214,26 @@ def load_language(code: str) -> TemporalLanguage:
         "num": {**_number_words(code), **{normalize_key(k): n for k, n in v.get("num", {}).items()}},
         "ord": {**_ordinals(code), **{normalize_key(k): n for k, n in v.get("ord", {}).items()}},
     }
-    for table in ("vague_num", "unit", "season", "part", "shift", "decade_word", "holiday"):
+    for table in ("vague_num", "unit", "season", "part", "shift", "decade_word", "holiday", "not_duration"):
         vocab[table] = {normalize_key(k): val for k, val in v.get(table, {}).items() if val != ""}
     lexicon = {normalize_key(k): val for k, val in raw.get("lexicon", {}).items()}
     hourwords = {k: n for k, n in vocab["num"].items() if isinstance(n, int) and 1 <= n <= 12 and " " not in k}
     vocab["hourword"] = hourwords
 
     ph: dict[str, str] = {
-        "MONTH": _alternation(list(vocab["month"])),
-        "MONTH_FULL": _alternation(list(months_full) + [k for k in v.get("month", {}) if len(k) > 3]),
-        "WEEKDAY": _alternation(list(vocab["weekday"])),
-        "WEEKDAY_FULL": _alternation(list(days_full)),
-        "NUM": r"(?:\d+(?:[.,]\d+)?|" + _alternation(list(vocab["num"]))[3:],
-        "VAGUE_NUM": _alternation(list(vocab["vague_num"])),
-        "ORD": r"(?:\d{1,2}(?:e|ste|de|st|nd|rd|th)|" + _alternation(list(vocab["ord"]))[3:],
-        "UNIT": _alternation(list(vocab["unit"])),
-        "SEASON": _alternation(list(vocab["season"])),
-        "SHIFT": _alternation(list(vocab["shift"])),
-        "DECADE_WORD": _alternation(list(vocab["decade_word"])),
-        "HOLIDAY": _alternation(list(vocab["holiday"])),
-        "HOURWORD": _alternation(list(hourwords)),
+        "MONTH": literal_alternation(list(vocab["month"])),
+        "MONTH_FULL": literal_alternation(list(months_full) + [k for k in v.get("month", {}) if len(k) > 3]),
+        "WEEKDAY": literal_alternation(list(vocab["weekday"])),
+        "WEEKDAY_FULL": literal_alternation(list(days_full)),
+        "NUM": r"(?:\d+(?:[.,]\d+)?|" + literal_alternation(list(vocab["num"]))[3:],
+        "VAGUE_NUM": literal_alternation(list(vocab["vague_num"])),
+        "ORD": r"(?:\d{1,2}(?:e|ste|de|st|nd|rd|th)|" + literal_alternation(list(vocab["ord"]))[3:],
+        "UNIT": literal_alternation(list(vocab["unit"])),
+        "SEASON": literal_alternation(list(vocab["season"])),
+        "SHIFT": literal_alternation(list(vocab["shift"])),
+        "DECADE_WORD": literal_alternation(list(vocab["decade_word"])),
+        "HOLIDAY": literal_alternation(list(vocab["holiday"])),
+        "HOURWORD": literal_alternation(list(hourwords)),
         "YEAR": r"(?:1[0-9]\d\d|20\d\d)",
         "DAY": r"(?:[12]\d|3[01]|0?[1-9])",
     }
@@ -283,7 +284,7 @@ def load_language(code: str) -> TemporalLanguage:
             )
         )
     # The lexicon is one more rule: every fixed phrase, longest first.
-    lex_regex = re.compile(r"(?<![\w'’])(?:" + _alternation(list(lexicon)) + r")(?![\w])", re.IGNORECASE)
+    lex_regex = re.compile(r"(?<![\w'’])(?:" + literal_alternation(list(lexicon)) + r")(?![\w])", re.IGNORECASE)
     rules.append(Rule(name=f"{code}-lexicon", regex=lex_regex, norm="lexicon", params={}, priority=len(rules)))
 
     mods = raw.get("mods", {})
@@ -304,6 +305,7 @@ def load_language(code: str) -> TemporalLanguage:
         det_prefix=det_prefix,
         past_cue=re.compile(r"(?<!\w)" + tense.get("past", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
         future_cue=re.compile(r"(?<!\w)" + tense.get("future", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
+        evening_cue=re.compile(tense.get("evening", "(?!x)x"), re.IGNORECASE),
         past_weak_cue=re.compile(r"(?<!\w)" + tense.get("past_weak", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
         abbreviations=frozenset(raw.get("sentence", {}).get("abbreviations", [])),
         untensed=tense.get("untensed"),

@@ -122,7 +122,8 @@ def calendar_date(c: "Candidate", ctx: "Context", day: date | None) -> Resolutio
         if year is None:
             if day is None:
                 return Resolution("DATE", f"XXXX-{month:02d}-{dnum:02d}", "day", "day and month without a year or anchor", True)
-            tense = "past" if g.get("jl") and g["jl"].lower().startswith("j") else "future" if g.get("jl") else ctx.tense(c)
+            jl = L.lookup("shift", g["jl"]) if g.get("jl") else None
+            tense = "past" if jl and jl < 0 else "future" if jl and jl > 0 else ctx.tense(c)
             options = []
             for y in (day.year - 1, day.year, day.year + 1):
                 try:
@@ -177,7 +178,7 @@ def weekday(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
     part = L.lookup("part", g["part"]) if g.get("part") else None
     n = L.lookup("shift", g["shift"]) if g.get("shift") else None
     if g.get("jl"):
-        n = -1 if g["jl"].lower().startswith("j") else 1
+        n = L.lookup("shift", g["jl"])
     if day is None:
         v = f"XXXX-WXX-{wd}"
         return Resolution("DATE", v + (f"T{part}" if part else ""), "day", "weekday without an anchor", True)
@@ -265,9 +266,8 @@ def duration(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | N
         return None
     if isinstance(n, float) and n == 0:
         return None
-    phrase = " ".join(c.text.lower().split())
-    if phrase in ("a second", "a quarter", "one day", "een seconde"):
-        return None  # an ordinal ("a second group"), a fraction ("a quarter of") or "some day"
+    if L.lookup("not_duration", c.text):
+        return None  # e.g. an ordinal ("a second group") or a fraction ("a quarter of"), per the language data
     return Resolution("DURATION", duration_value(n, unit), None, f"amount {g['num']!r} of unit {g['unit']!r}")
 
 
@@ -333,14 +333,16 @@ def quarter(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
         return Resolution("DATE", f"XXXX-Q{q}", "quarter", "quarter without anchor", True)
     yi = day.year
     if g.get("shiftq"):
-        yi += {"last": -1, "next": 1}.get(g["shiftq"].lower(), 0)
+        yi += L.lookup("shift", g["shiftq"]) or 0
     elif q > (day.month - 1) // 3 + 1 and ctx.tense(c) != "future":
         yi -= 1
     return Resolution("DATE", f"{yi:04d}-Q{q}", "quarter", "quarter; year from the anchor (latest such quarter not after it)", True)
 
 
 def half_year(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | None:
-    h = int(c.groups["h"][1]) if c.groups.get("h") else 1 if c.groups["ord"].lower() in ("eerste", "first") else 2
+    h = int(c.groups["h"][1]) if c.groups.get("h") else _ord(ctx.lang, c.groups["ord"])
+    if h not in (1, 2):
+        return None
     if c.groups.get("year"):
         return Resolution("DATE", f"{c.groups['year']}-H{h}", "half-year", "half year and year")
     if day is None:
@@ -426,7 +428,7 @@ def time_of_day(c: "Candidate", ctx: "Context", day: date | None) -> Resolution 
             hh += 12
         elif ampm == "am" and hh == 12:
             hh = 0
-        elif not ampm and hh < 12 and any(p in part for p in ("middag", "avond", "afternoon", "evening")):
+        elif not ampm and hh < 12 and part and L.lookup("part", part.rstrip("s")) in ("AF", "EV"):
             hh += 12
         elif not ampm and hh < 12 and ctx.evening_context(c):
             hh += 12

@@ -102,8 +102,9 @@ def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
             s, e = m.span()
             if s == e:
                 continue
-            if s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha() and text[max(0, s - 4) : s].lower() != "mid-" and rule.norm not in ("year", "calendar_date"):
-                continue  # inside a compound ("year-earlier", "IS-leider")
+            if (s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha() and rule.norm not in ("year", "calendar_date")
+                    and not L.mod_prefix.search(text, max(0, s - 16), s)):
+                continue  # inside a compound ("year-earlier", "IS-leider"), unless a modifier ("mid-")
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
             entry = None
             if rule.norm == "lexicon":
@@ -231,7 +232,7 @@ class Context:
 
     def evening_context(self, c: Candidate) -> bool:
         s, e = self.sentence_bounds(c)
-        return bool(re.search(r"avond|'s middags|middag|evening|afternoon|tonight", self.text[s:e], re.IGNORECASE))
+        return self.lang.evening_cue.search(self.text, s, e) is not None
 
     def previous_date(self) -> tuple[str, date] | None:
         for _, t in reversed(self.resolved):
