@@ -229,12 +229,14 @@ class FeatureExtractor:
         return out
 
     # -- document ------------------------------------------------------------
-    def doc_features(self, doc: Sequence[Sequence[str]], split: bool = False) -> list[list]:
-        """CRF attributes per token.  With ``split=True`` each token gives
-        ``(word, context_attributes)``; the full attribute list is then
-        ``["b"] + word_attributes(word) + context_attributes``."""
-        # document statistics: how is each word written at non-initial
-        # positions elsewhere in the document?
+    def _doc_stats(self, doc: Sequence[Sequence[str]]) -> tuple[Counter, Counter]:
+        """How each word is written elsewhere in the document: capitalised at a
+        non-initial position (``cap_mid``) or lower-case (``low_any``). Both the CRF and
+        the network use them; the last document's statistics are reused."""
+        key = tuple(map(tuple, doc))
+        cached = getattr(self, "_stats_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         cap_mid: Counter = Counter()
         low_any: Counter = Counter()
         if self.use_doc:
@@ -248,6 +250,16 @@ class FeatureExtractor:
                             cap_mid[lw] += 1
                     else:
                         low_any[lw] += 1
+        self._stats_cache = (key, (cap_mid, low_any))
+        return cap_mid, low_any
+
+    def doc_features(self, doc: Sequence[Sequence[str]], split: bool = False) -> list[list]:
+        """CRF attributes per token.  With ``split=True`` each token gives
+        ``(word, context_attributes)``; the full attribute list is then
+        ``["b"] + word_attributes(word) + context_attributes``."""
+        # document statistics: how is each word written at non-initial
+        # positions elsewhere in the document?
+        cap_mid, low_any = self._doc_stats(doc)
         out = []
         for sent in doc:
             out.append(self._sent_features(sent, cap_mid, low_any, split))
@@ -320,19 +332,7 @@ class FeatureExtractor:
     # -- inputs of the neural (BiLSTM-CRF) model ------------------------------
     def nn_inputs(self, doc: Sequence[Sequence[str]]) -> list[list[tuple[str, ...]]]:
         """Per token: (word_key, casing, lcstat, lexicon, gazetteer, doc, c0, c1, c2)."""
-        cap_mid: Counter = Counter()
-        low_any: Counter = Counter()
-        if self.use_doc:
-            for sent in doc:
-                for i, w in enumerate(sent):
-                    if not w[:1].isalpha():
-                        continue
-                    lw = w.lower()
-                    if w[:1].isupper():
-                        if i > 0 and not sent[i - 1] in ('"', "'", ":", "``", "(", "-"):
-                            cap_mid[lw] += 1
-                    else:
-                        low_any[lw] += 1
+        cap_mid, low_any = self._doc_stats(doc)
         out = []
         clusters, lcstat, lexicon = self.clusters, self.lcstat, self.lexicon
         for sent in doc:
