@@ -439,6 +439,9 @@ def _run(inputs, *, lang, date, fmt, out_dir, max_chars, stages) -> None:  # typ
         raise typer.Exit(1)
 
 
+from tijdlijn import cli_kb as _cli_kb  # noqa: E402,F401  (registers ingest/search/stats/export)
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Console-script entry point."""
     from tijdlijn.entities.ner import ModelMissingError

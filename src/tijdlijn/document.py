@@ -195,6 +195,7 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     merge_reasons: list[str] = field(default_factory=list)
     place: Place | None = None
+    acronyms: dict[str, str] = field(default_factory=dict)  # acronym -> expansion attested in the article
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -205,6 +206,8 @@ class Entity:
             "aliases": list(self.aliases),
             "merge_reasons": list(self.merge_reasons),
         }
+        if self.acronyms:
+            out["acronyms"] = dict(self.acronyms)
         if self.place is not None:
             out["place"] = self.place.to_json()
         return out
@@ -219,6 +222,7 @@ class Entity:
             aliases=list(d.get("aliases", [])),
             merge_reasons=list(d.get("merge_reasons", [])),
             place=Place(**d["place"]) if d.get("place") else None,
+            acronyms=dict(d.get("acronyms", {})),
         )
 
 

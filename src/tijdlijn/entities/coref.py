@@ -90,6 +90,7 @@ class EntityCluster:
             mentions=[Mention(m.start, m.end, m.text) for m in self.mentions],
             aliases=list(self.aliases),
             merge_reasons=list(self.merge_reasons),
+            acronyms=dict(self.acronyms),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -38,7 +38,8 @@ from tijdlijn.entities.coref import (
     surname_key,
 )
 
-__all__ = ["DocContext", "IdentityResolver", "entity_slug", "STATE_VERSION"]
+__all__ = ["DocContext", "IdentityResolver", "MemoryKeyIndex", "assign_records", "cluster_records", "entity_slug",
+           "STATE_VERSION"]
 
 STATE_VERSION = 1
 _TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")
@@ -150,30 +151,18 @@ class IdentityResolver:
         evidence with it (identical full name, identical non-person name, alias-table
         entry, or an acronym whose expansion is already known); otherwise it gets a
         fresh ``type:slug`` id. Context-only merges (bare surnames) and renaming are
-        left to :meth:`recompute`, which a knowledge base runs after each batch; the
+        left to :meth:`recompute`, which a knowledge base runs on demand; the
         streaming ids are therefore conservative, never more eager than recompute.
         """
         ctx = _as_context(doc_context)
         self.add_document(ctx.doc_id, doc_entities, ctx.lang)
-        table = load_alias_table() if self.use_alias_table else None
-        index = self.__dict__.setdefault("_key_index", {})
-        taken = self.__dict__.setdefault("_taken_ids", set(self._ids.values()))
-        out: list[str] = []
-        for r in self._docs[ctx.doc_id]:
-            keys = sorted(self._strong_keys(r, table))
-            eid = next((index[k][0] for k in keys if k in index and _compatible(index[k][1], r.type)), None)
-            if eid is None:
-                typ, name, fixed = self._canonical([r], [0], table)
-                base = fixed or f"{typ.lower()}:{entity_slug(name)}"
-                eid, n = base, 1
-                while eid in taken:
-                    n += 1
-                    eid = f"{base}-{n}"
-                taken.add(eid)
-                self._names.setdefault(eid, name)
-            for k in keys:
-                index.setdefault(k, (eid, r.type))
+        if "_key_index" not in self.__dict__:
+            self._key_index = MemoryKeyIndex(set(self._ids.values()))
+        out = []
+        for r, (eid, _why, name) in zip(self._docs[ctx.doc_id],
+                                        assign_records(self._docs[ctx.doc_id], self._key_index, self.use_alias_table)):
             self._ids[r.key] = eid
+            self._names.setdefault(eid, name)
             out.append(eid)
         self._incremental_current = True  # ids are current for assign()'s purposes until the next add/remove
         return out
@@ -451,3 +440,68 @@ class IdentityResolver:
             r.add_document(d, doc.get("clusters", []), doc.get("lang"))
         r.recompute()
         return r
+
+
+class MemoryKeyIndex:
+    """The evidence index :func:`assign_records` uses, in memory (a store keeps it in a table)."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.keys: dict[tuple[str, str], tuple[str, str]] = {}
+        self.taken: set[str] = set(taken or ())
+
+    def lookup(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        return {k: self.keys[k] for k in keys if k in self.keys}
+
+    def is_taken(self, eid: str) -> bool:
+        return eid in self.taken
+
+    def add(self, eid: str, name: str, typ: str, keys: Sequence[tuple[str, str]], new: bool) -> None:
+        self.taken.add(eid)
+        for k in keys:
+            self.keys.setdefault(k, (eid, typ))
+
+
+def cluster_records(doc_id: str, clusters: Sequence[EntityCluster | Mapping[str, Any]], lang: str | None) -> list[_Record]:
+    out = []
+    for i, c in enumerate(clusters):
+        if isinstance(c, Mapping):
+            c = EntityCluster(name=c["name"], type=c["type"], aliases=list(c.get("aliases", [])),
+                              acronyms=dict(c.get("acronyms", {})))
+        out.append(_Record(str(doc_id), i, c.name, c.type, tuple(c.aliases), tuple(sorted(c.acronyms.items())), lang))
+    return out
+
+
+def _describe_key(key: tuple[str, str]) -> str:
+    kind, value = key
+    return {"per-full": "same full name", "name": "same name", "acronym": "same acronym",
+            "alias": "alias-table entry"}.get(kind, kind) + f" ‘{value}’"
+
+
+def assign_records(records: Sequence[_Record], index: Any, use_alias_table: bool = True) -> list[tuple[str, str, str]]:
+    """Streaming identity for one article's clusters: ``(id, why, canonical name)`` per record.
+
+    ``index`` offers ``lookup(keys) -> {key: (id, type)}``, ``is_taken(id)`` and
+    ``add(id, name, type, keys, new)``; :class:`MemoryKeyIndex` keeps it in memory,
+    the knowledge base in its database, so memory does not grow with the collection.
+    """
+    table = load_alias_table() if use_alias_table else None
+    out: list[tuple[str, str, str]] = []
+    all_keys = [sorted(IdentityResolver._strong_keys(r, table)) for r in records]
+    known = index.lookup(sorted({k for ks in all_keys for k in ks}))
+    for r, keys in zip(records, all_keys):
+        hit = next(((k, known[k][0]) for k in keys if k in known and _compatible(known[k][1], r.type)), None)
+        if hit is not None:
+            eid, why, new, name = hit[1], _describe_key(hit[0]), False, r.name
+        else:
+            typ, name, fixed = IdentityResolver._canonical([r], [0], table)
+            base = fixed or f"{typ.lower()}:{entity_slug(name)}"
+            eid, n = base, 1
+            while index.is_taken(eid):
+                n += 1
+                eid = f"{base}-{n}"
+            why, new = ("alias-table entry" if fixed else "new identity"), True
+        index.add(eid, name, r.type, keys, new)
+        for k in keys:
+            known.setdefault(k, (eid, r.type))
+        out.append((eid, why, name))
+    return out

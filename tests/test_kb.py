@@ -1,0 +1,431 @@
+"""The knowledge base: store, ingest, search, export — on SQLite and on a real PostgreSQL server."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tijdlijn.document import Document
+from tijdlijn.kb.executors import make_executor
+from tijdlijn.kb.export import export
+from tijdlijn.kb.ingest import ingest, stage_names
+from tijdlijn.kb.store import StoreError, open_store
+from tijdlijn.kb.text import parse_query, snippet
+from tijdlijn.readers.files import read_inputs
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+CLI = [sys.executable, "-m", "tijdlijn"]
+
+# Short articles written for these tests.
+ARTICLES = [
+    {"id": "a1", "date": "2018-08-23", "lang": "nl", "title": "IS-leider duikt op",
+     "text": "De IS-leider Abu Bakr al-Baghdadi heeft woensdag een audio-opname verspreid. "
+             "In 2014 riep hij in Mosul het kalifaat uit. Vorig jaar heroverde het Iraakse leger Mosul."},
+    {"id": "a2", "date": "2019-03-14", "lang": "nl", "title": "Kabinet in Den Haag",
+     "text": "Het kabinet in Den Haag besprak dinsdag de aanvallen op de dijken. Premier Mark Rutte "
+             "zei dat de aanval op de waterkering in 2021 wordt onderzocht."},
+    {"id": "a3", "date": "2017-09-12", "lang": "en", "title": "Storm hits Florida",
+     "text": "The storm hit Florida on Sunday. Governor Rick Scott said the damage in Miami was severe. "
+             "Hurricane Andrew in 1992 was worse."},
+    {"id": "a4", "date": "2020-11", "lang": "en", "title": "Election count",
+     "text": "Election workers in Pennsylvania counted ballots through the night. Joe Biden won the "
+             "state, officials said on Saturday."},
+]
+
+
+def write_jsonl(path: Path, records) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    return request.getfixturevalue("pg_fresh_url")
+
+
+def run_ingest(url: str, inputs, executor: str = "serial", **kw):
+    with open_store(url) as store:
+        ex = make_executor(executor, stage_names(kw.pop("stages", None)), workers=kw.pop("workers", None),
+                           cluster=kw.pop("cluster", None))
+        with ex:
+            return ingest(read_inputs([str(i) for i in inputs]), store, ex, **kw)
+
+
+# ----------------------------------------------------------------------------- store + ingest
+
+def test_ingest_stores_every_layer_and_stats_count_them(db_url, tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    s = run_ingest(db_url, [src])
+    assert (s.ingested, s.skipped, s.failed) == (4, 0, 0)
+    with open_store(db_url) as store:
+        st_ = store.stats()
+        assert st_["articles"] == 4 and st_["timexes"] >= 8 and st_["entities"] >= 6 and st_["places"] >= 3
+        assert st_["languages"] == {"nl": 2, "en": 2}
+        doc = store.get_document("a1")
+        assert doc.title == "IS-leider duikt op" and doc.date.value == "2018-08-23"
+        assert {t.value for t in doc.timexes} >= {"2018-08-22", "2014", "2017"}
+        baghdadi = [e for e in doc.entities if "Baghdadi" in e.name]
+        assert baghdadi and baghdadi[0].id.endswith(":abu-bakr-al-baghdadi")
+        mosul = [e for e in doc.entities if e.name == "Mosul"]
+        assert mosul and mosul[0].place.country == "IQ"
+
+
+def test_reingest_is_a_noop_and_changed_article_is_updated(db_url, tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    run_ingest(db_url, [src])
+    again = run_ingest(db_url, [src])
+    assert (again.ingested, again.updated, again.skipped) == (0, 0, 4)
+    changed = [dict(r) for r in ARTICLES]
+    changed[1]["text"] += " Het overleg gaat donderdag verder."
+    again = run_ingest(db_url, [write_jsonl(tmp_path / "b.jsonl", changed)])
+    assert (again.ingested, again.updated, again.skipped) == (0, 1, 3)
+    with open_store(db_url) as store:
+        assert store.stats()["articles"] == 4
+        doc = store.get_document("a2")
+        assert doc.text.endswith("donderdag verder.")
+        assert "2019-03-14" in {t.value for t in doc.timexes}  # donderdag = the article's own day, re-annotated
+        assert len(store.query("SELECT tid FROM timexes t JOIN articles a ON a.id = t.article_id "
+                               "WHERE a.ext_id = 'a2'")) == len(doc.timexes)
+
+
+def test_same_text_under_another_id_is_a_reported_duplicate(db_url, tmp_path):
+    dup = dict(ARTICLES[0], id="copy-of-a1")
+    s = run_ingest(db_url, [write_jsonl(tmp_path / "a.jsonl", [ARTICLES[0], dup])])
+    assert (s.ingested, s.skipped) == (1, 1)
+    records = []
+    run_ingest(db_url, [write_jsonl(tmp_path / "b.jsonl", [dup])], on_record=records.append)
+    assert records[0]["status"] == "skipped" and "duplicate of article a1" in records[0]["reason"]
+
+
+def test_one_article_files_with_the_same_name_in_two_folders_are_two_articles(db_url, tmp_path):
+    for folder, text in (("x", "Het regende dinsdag in Utrecht."), ("y", "Het sneeuwde woensdag in Zwolle.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "bericht.txt").write_text(f"date 2020-01-10\n{text}\n", encoding="utf-8")
+    s = run_ingest(db_url, [tmp_path / "x", tmp_path / "y"], stages="time")
+    assert s.ingested == 2
+    with open_store(db_url) as store:
+        ids = sorted(r[0] for r in store.query("SELECT ext_id FROM articles"))
+    assert ids == ["bericht", "bericht-2"]
+
+
+def test_bad_records_are_reported_and_the_good_ones_stored(db_url, tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join([
+        json.dumps(ARTICLES[0]),
+        "{not json",
+        json.dumps({"id": "x", "text": ""}),
+        json.dumps({"id": "y", "text": "Iets op 3 maart.", "date": "2019-13-45"}),
+        json.dumps(ARTICLES[2]),
+    ]) + "\n", encoding="utf-8")
+    records = []
+    s = run_ingest(db_url, [src, tmp_path / "missing.txt"], on_record=records.append)
+    assert (s.ingested, s.failed) == (2, 4)
+    failed = [r for r in records if r["status"] == "failed"]
+    assert [r["line"] for r in failed[:3]] == [2, 3, 4]
+    assert any("missing.txt" in r["source"] and "no such file" in r["reason"] for r in failed)
+    with open_store(db_url) as store:
+        assert store.stats()["articles"] == 2
+        assert store.stats()["ingest_errors"] == 4
+
+
+def test_a_batch_is_all_or_nothing(db_url, tmp_path, monkeypatch):
+    """A failure while writing a batch rolls the whole batch back: no half-written article."""
+    from tijdlijn.kb import store as store_mod
+
+    calls = {"n": 0}
+    orig = store_mod.Store.write_document
+
+    def flaky(self, doc, key, chash=None):
+        calls["n"] += 1
+        result = orig(self, doc, key, chash)  # a3's rows are written …
+        if calls["n"] == 3:
+            raise RuntimeError("disk on fire")  # … and then the batch fails
+        return result
+
+    src = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    monkeypatch.setattr(store_mod.Store, "write_document", flaky)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run_ingest(db_url, [src], batch_size=2)
+    monkeypatch.undo()
+    with open_store(db_url) as store:
+        # the first batch (a1, a2) committed; the second (a3 written, then failure) left nothing behind
+        assert sorted(r[0] for r in store.query("SELECT ext_id FROM articles")) == ["a1", "a2"]
+        n_ents = store.query("SELECT COUNT(*) FROM article_entities")[0][0]
+        assert n_ents == sum(len(store.get_document(i).entities) for i in ("a1", "a2"))
+    s = run_ingest(db_url, [src])  # re-running completes the job
+    assert (s.ingested, s.skipped) == (2, 2)
+
+
+def test_unusable_database_url_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="unsupported database URL"):
+        open_store("mysql://x/y")
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL|psycopg"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
+    bad = tmp_path / "not-a-db.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not-a-db.sqlite"):
+        open_store(str(bad))
+
+
+def test_newer_schema_is_refused(tmp_path):
+    url = str(tmp_path / "kb.sqlite")
+    with open_store(url) as store:
+        with store.transaction():
+            store.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
+    with pytest.raises(StoreError, match="newer than this tijdlijn"):
+        open_store(url)
+
+
+# ----------------------------------------------------------------------------- search
+
+@pytest.fixture
+def filled(db_url, tmp_path) -> str:
+    run_ingest(db_url, [write_jsonl(tmp_path / "a.jsonl", ARTICLES)])
+    return db_url
+
+
+def ids(hits) -> list[str]:
+    return [h.id for h in hits]
+
+
+def test_search_stems_dutch_and_english(filled):
+    with open_store(filled) as store:
+        assert ids(store.search("aanvallen")) == ["a2"]  # "aanvallen" and "aanval" share the stem
+        assert ids(store.search("dijk")) == ["a2"]  # "dijken"
+        assert ids(store.search("counting ballot")) == ["a4"]  # "counted ballots"
+        assert ids(store.search("Syrië OR Mosul")) == ["a1"]
+        assert ids(store.search("kabinet -Rutte")) == []
+        assert ids(store.search('"Iraakse leger"')) == ["a1"]
+        assert ids(store.search('"leger Iraakse"')) == []
+
+
+def test_search_results_have_highlighted_snippets(filled):
+    with open_store(filled) as store:
+        hit = store.search("kalifaat")[0]
+    assert hit.id == "a1" and hit.title == "IS-leider duikt op" and hit.date == "2018-08-23" and hit.score > 0
+    assert "[kalifaat]" in hit.snippet
+
+
+def test_search_filters(filled):
+    with open_store(filled) as store:
+        assert ids(store.search("", date_from="2019-01-01", date_to="2019-12-31")) == ["a2"]
+        assert set(ids(store.search("", date_from="2020-11-15"))) == {"a4"}  # month-only date overlaps
+        # talks about 2014 (published 2018)
+        assert ids(store.search("", about_from="2014-01-01", about_to="2014-12-31")) == ["a1"]
+        assert ids(store.search("", about_from="1992-01-01", about_to="1992-12-31")) == ["a3"]
+        assert ids(store.search("", about_from="2021-01-01", about_to="2021-12-31")) == ["a2"]
+        assert ids(store.search("", lang="en", date_to="2018-01-01")) == ["a3"]
+        baghdadi = store.resolve_entity("Al-Baghdadi")
+        assert len(baghdadi) == 1 and baghdadi[0].endswith(":abu-bakr-al-baghdadi")
+        assert ids(store.search("", entities=baghdadi)) == ["a1"]
+        assert ids(store.search("", places=store.resolve_place("IQ"))) == ["a1"]
+        assert ids(store.search("", places=store.resolve_place("Florida") or ["none"])) == ["a3"]
+        assert store.entity_suggestions("Bagdadi")[0][0] == baghdadi[0]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["OR", "AND", "NOT", "NEAR", "kalifaat", "-storm", '"', "*", "(", ")", "^", ":",
+                                  "+", "{", "}", "'", "\\", ";", "%", "_", "?", "--", "DROP TABLE articles;"]) |
+                st.text(max_size=8), max_size=12).map(" ".join))
+def test_any_query_text_is_safe(tmp_path_factory, q):
+    """FTS syntax, quotes, operators, SQL-ish text: never an error, never injected."""
+    url = getattr(test_any_query_text_is_safe, "_url", None)
+    if url is None:
+        d = tmp_path_factory.mktemp("q")
+        url = test_any_query_text_is_safe._url = str(d / "kb.sqlite")
+        run_ingest(url, [write_jsonl(d / "a.jsonl", ARTICLES)], stages="time")
+    with open_store(url) as store:
+        store.search(q)
+        store.search(q, lang="en")
+
+
+NASTY = ['AND OR ( " * NEAR', '"unbalanced', "a' OR '1'='1", "kalifaat) OR (1=1", "*", "-", '""', "OR",
+         "NOT kalifaat", "x:y", "^storm", "a\\b", "%_%", "'; DROP TABLE articles; --", "é" * 300]
+
+
+def test_nasty_queries_on_every_backend(filled):
+    with open_store(filled) as store:
+        for q in NASTY:
+            store.search(q)
+        assert ids(store.search("kalifaat* (Mosul")) == ["a1"]  # syntax characters are not operators
+        assert store.stats()["articles"] == 4
+
+
+def test_query_parser_adversarial_input_is_fast():
+    for q in ['"' * 50_000, "a OR " * 20_000, "-" * 100_000, "(" * 50_000 + "a", "é" * 100_000]:
+        t = time.perf_counter()
+        parse_query(q)
+        assert time.perf_counter() - t < 1.0
+    text = "aanval " * 30_000
+    t = time.perf_counter()
+    snippet(text, parse_query("aanval").sequences(), "nl")
+    assert time.perf_counter() - t < 2.0
+
+
+# ----------------------------------------------------------------------------- executors
+
+def _export_lines(url: str) -> list[dict]:
+    import io
+
+    buf = io.StringIO()
+    with open_store(url) as store:
+        export(store, "jsonl", buf)
+    return [json.loads(line) for line in buf.getvalue().splitlines()]
+
+
+def test_every_executor_gives_identical_results(tmp_path):
+    inputs = [EXAMPLES, write_jsonl(tmp_path / "a.jsonl", ARTICLES)]
+    serial = f"sqlite:///{tmp_path / 's.sqlite'}"
+    pool = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    dask = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    run_ingest(serial, inputs, "serial", batch_size=3)
+    run_ingest(pool, inputs, "pool", workers=2, batch_size=3)
+    run_ingest(dask, inputs, "dask", workers=2, cluster="local", batch_size=3)
+    a, b, c = _export_lines(serial), _export_lines(pool), _export_lines(dask)
+    assert len(a) == 9 and a == b == c
+    rows = []
+    for url in (serial, pool, dask):
+        with open_store(url) as store:
+            rows.append(store.query("SELECT a.ext_id, e.idx, e.entity_id, e.why FROM article_entities e "
+                                    "JOIN articles a ON a.id = e.article_id ORDER BY 1, 2"))
+    assert rows[0] and rows[0] == rows[1] == rows[2]
+
+
+# ----------------------------------------------------------------------------- export
+
+def test_jsonl_export_round_trips_through_ingest(db_url, tmp_path):
+    run_ingest(db_url, [EXAMPLES, write_jsonl(tmp_path / "a.jsonl", ARTICLES)])
+    first = _export_lines(db_url)
+    dump = write_jsonl(tmp_path / "dump.jsonl", first)
+    again = run_ingest(db_url, [dump])
+    assert again.skipped == len(first) and again.ingested == 0  # same store: a no-op
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    s = run_ingest(other, [dump])
+    assert s.ingested == len(first)
+    second = _export_lines(other)
+    strip = lambda recs: [{k: v for k, v in r.items() if k != "source"} for r in recs]  # noqa: E731
+    assert strip(second) == strip(first)
+
+
+def test_csv_parquet_geojson_export(filled, tmp_path):
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    with open_store(filled) as store:
+        buf = io.StringIO()
+        assert export(store, "csv", buf) == 4
+        rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+        assert {r["id"] for r in rows} == {"a1", "a2", "a3", "a4"} and all(int(r["timexes"]) > 0 for r in rows)
+        with open(tmp_path / "x.parquet", "wb") as fh:
+            assert export(store, "parquet", fh) == 4
+        t = pq.read_table(tmp_path / "x.parquet")
+        assert t.num_rows == 4 and "timexes" in t.column_names
+        gj = io.StringIO()
+        export(store, "geojson", gj)
+        fc = json.loads(gj.getvalue())
+    by_country = {f["properties"]["country"] for f in fc["features"]}
+    assert {"IQ", "US"} <= by_country
+    mosul = next(f for f in fc["features"] if f["properties"]["name"] == "Mosul")
+    lon, lat = mosul["geometry"]["coordinates"]
+    assert 42 < lon < 44 and 35 < lat < 37 and mosul["properties"]["article_count"] == 1
+
+
+# ----------------------------------------------------------------------------- CLI, crash safety
+
+def cli(*args, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=300, **kw)
+
+
+def test_cli_ingest_search_stats_export(tmp_path):
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    src = write_jsonl(tmp_path / "a.jsonl", ARTICLES + [{"id": "bad", "text": 3}])
+    r = cli("ingest", str(src), str(EXAMPLES), "--db", db, "-x", "serial", "--log", str(tmp_path / "log.jsonl"))
+    assert r.returncode == 1, r.stderr  # one record failed: the user must notice
+    assert "9 ingested" in r.stderr and "1 failed" in r.stderr and "a.jsonl:5" in r.stderr
+    log = [json.loads(x) for x in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [x["status"] for x in log].count("ingested") == 9 and log[4]["status"] == "failed"
+    r = cli("stats", "--db", db, "--format", "json")
+    assert json.loads(r.stdout)["articles"] == 9
+    r = cli("search", "kalifaat", "--db", db, "--format", "json")
+    hits = json.loads(r.stdout)
+    assert [h["id"] for h in hits] == ["a1"] and set(hits[0]) == {"id", "title", "date", "score", "snippet"}
+    r = cli("search", "", "--entity", "Bagdadi", "--db", db)
+    assert r.returncode == 1 and "did you mean Abu Bakr al-Baghdadi" in r.stderr, r.stderr
+    r = cli("search", "", "--about-from", "2014", "--about-to", "2014", "--db", db, "--format", "jsonl")
+    assert "a1" in [json.loads(x)["id"] for x in r.stdout.splitlines()]
+    r = cli("export", "--db", db, "--format", "geojson")
+    assert json.loads(r.stdout)["type"] == "FeatureCollection"
+    r = cli("stats", "--db", "postgresql://nobody@127.0.0.1:1/x")
+    assert r.returncode == 2 and r.stderr.startswith("error: postgresql://nobody@127.0.0.1:1/x: cannot connect")
+    assert "Traceback" not in r.stderr
+
+
+def test_kill_9_loses_nothing_committed_and_rerun_completes(tmp_path):
+    """Kill the ingest process hard after some batches were reported committed, then re-run."""
+    records = [{"id": f"n{i}", "date": "2020-05-0%d" % (1 + i % 9), "lang": "nl",
+                "text": f"Bericht {i}: de gemeenteraad van Utrecht vergaderde dinsdag over plan {i}. "
+                        f"Wethouder Jan de Vries zei dat het plan in 2021 klaar is."} for i in range(120)]
+    src = write_jsonl(tmp_path / "many.jsonl", records)
+    db = tmp_path / "kb.sqlite"
+    log = tmp_path / "log.jsonl"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([*CLI, "ingest", str(src), "--db", str(db), "-x", "serial", "--batch-size", "4",
+                             "--log", str(log)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        n = len(log.read_text().splitlines()) if log.exists() else 0
+        if n >= 20:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    reported = [json.loads(x)["id"] for x in log.read_text().splitlines() if x.strip().endswith("}")]
+    assert 20 <= len(reported) < 120, "the process should have been killed part-way"
+    con = sqlite3.connect(db)
+    stored = {r[0] for r in con.execute("SELECT ext_id FROM articles")}
+    con.close()
+    assert set(reported) <= stored  # everything reported as committed is there
+    r = cli("ingest", str(src), "--db", str(db), "-x", "serial", "--summary", "json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["ingested"] == 120 - len(stored) and summary["skipped"] == len(stored)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT ext_id) FROM articles").fetchone() == (120, 120)
+    assert con.execute("SELECT COUNT(*) FROM article_fts").fetchone()[0] == 120
+    con.close()
+
+
+def test_python_stemmer_matches_postgresql_dutch(pg_url):
+    """PostgreSQL's `dutch` configuration and our Python stemmer (Snowball dutch_porter) agree."""
+    import psycopg
+
+    from tijdlijn.kb.text import stem_tokens
+
+    words = ("aanvallen aanval lopen liep gelopen kalifaat kalifaten opname opnamen leger legers vechten "
+             "verspreid bolwerken provincie Syrische Iraakse volgelingen overwinning heroverde gemeenten "
+             "mogelijkheden ontwikkelingen huizen fietsen koninklijke").split()
+    with psycopg.connect(pg_url) as conn:
+        pg = [conn.execute("SELECT ts_lexize('dutch_stem', %s)", (w.lower(),)).fetchone()[0][0] for w in words]
+    assert stem_tokens(" ".join(words), "nl") == pg
+
+
+def test_document_survives_the_store_unchanged(filled):
+    with open_store(filled) as store:
+        doc = store.get_document("a3")
+    again = Document.from_json(json.loads(json.dumps(doc.to_json())))
+    assert again.to_json() == doc.to_json() and doc.meta["identity"]
