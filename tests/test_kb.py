@@ -292,7 +292,12 @@ def test_every_executor_gives_identical_results(tmp_path):
     dask = f"sqlite:///{tmp_path / 'd.sqlite'}"
     run_ingest(serial, inputs, "serial", batch_size=3)
     run_ingest(pool, inputs, "pool", workers=2, batch_size=3)
-    run_ingest(dask, inputs, "dask", workers=2, cluster="local", batch_size=3)
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:  # a real cluster, reached over TCP like a remote one
+        s = run_ingest(dask, inputs, cluster=cluster.scheduler_address, batch_size=3)
+    assert s.executor == "dask" and s.workers == 2 and s.ingested == 9
     a, b, c = _export_lines(serial), _export_lines(pool), _export_lines(dask)
     assert len(a) == 9 and a == b == c
     rows = []
