@@ -380,6 +380,32 @@ def test_cli_ingest_search_stats_export(tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_cli_ingests_csv_html_feeds_and_reports_unreachable_urls(tmp_path):
+    web = REPO / "tests" / "data" / "web"
+    (tmp_path / "a.csv").write_text(
+        "guid;kop;inhoud;verschenen\n"
+        "c1;Brug dicht;De brug in Zwolle gaat maandag dicht voor onderhoud.;2021-06-04\n"
+        "c2;Leeg;;2021-06-05\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    r = cli("ingest", str(tmp_path / "a.csv"), str(web / "feed.rss"), str(web / "feed.atom"),
+            str(web / "article.nl.html"), str(web / "nav-only.html"), "http://127.0.0.1:9/feed.xml",
+            "--columns", "id=guid,title=kop,text=inhoud,date=verschenen", "--db", db, "-x", "serial",
+            "--summary", "json", "--stages", "time")
+    assert r.returncode == 1, r.stderr
+    s = json.loads(r.stdout)
+    reasons = " ".join(f["reason"] for f in s["failures"])
+    assert "no text (neither content nor summary)" in reasons
+    assert "empty text" in reasons and "no article text" in reasons and "127.0.0.1:9" in \
+        " ".join(str(f["source"]) for f in s["failures"])
+    assert s["failed"] == 4 and s["ingested"] >= 6  # + the empty entry of the RSS fixture
+    with open_store(db) as store:
+        c1 = store.get_document("c1")
+        assert c1.title == "Brug dicht" and c1.date.value == "2021-06-04"
+        assert {t.value for t in c1.timexes} == {"2021-06-07"}
+    r = cli("ingest", "x.csv", "--columns", "tekst=body", "--db", db)
+    assert r.returncode == 2 and "--columns" in r.stderr
+
+
 def test_kill_9_loses_nothing_committed_and_rerun_completes(tmp_path):
     """Kill the ingest process hard after some batches were reported committed, then re-run."""
     records = [{"id": f"n{i}", "date": "2020-05-0%d" % (1 + i % 9), "lang": "nl",

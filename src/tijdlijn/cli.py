@@ -19,7 +19,7 @@ from tijdlijn import __version__
 from tijdlijn.document import ArticleDate, DateError, Document
 from tijdlijn.readers import ReadError
 from tijdlijn.readers.dateheader import NO_HEADER_WARNING
-from tijdlijn.readers.files import DEFAULT_MAX_CHARS, expand_inputs, input_kind, read_inputs
+from tijdlijn.readers.files import DEFAULT_MAX_CHARS, MULTI_DOCUMENT_KINDS, expand_inputs, input_kind, is_url, read_inputs
 
 __all__ = ["app", "main", "iter_annotated", "OutputFormat"]
 
@@ -155,7 +155,7 @@ def _total_hint(inputs: Sequence[str]) -> int | None:
     for item in expand_inputs(inputs):
         if isinstance(item, ReadError):
             n += 1
-        elif item == "-" or input_kind(item) == "jsonl":
+        elif item == "-" or input_kind(item) in MULTI_DOCUMENT_KINDS:
             return None
         else:
             n += 1
@@ -178,7 +178,7 @@ class OutDir:
     def name_for(self, doc: Document, fmt: OutputFormat) -> str:
         ext = {"json": ".json", "jsonl": ".jsonl", "timeml": ".tml", "table": ".txt"}[fmt.value]
         src = Path(doc.source) if doc.source and not doc.source.startswith("<") else None
-        if fmt is OutputFormat.timeml and src is not None and input_kind(src) == "timeml":
+        if fmt is OutputFormat.timeml and src is not None and not is_url(doc.source) and input_kind(src) == "timeml":
             base = src.name  # same file name as the input, for the TempEval scorer
         else:
             stem = _UNSAFE.sub("_", doc.id or (src.stem if src else "document")).strip("._") or "document"

@@ -56,7 +56,7 @@ class SummaryFormat(str, Enum):
 def _count_hint(inputs: list[str]) -> int | None:
     """Documents to expect: one per file, lines of JSON Lines files (cheap byte count)."""
     from tijdlijn.readers import ReadError
-    from tijdlijn.readers.files import expand_inputs, input_kind
+    from tijdlijn.readers.files import MULTI_DOCUMENT_KINDS, expand_inputs, input_kind
 
     if all(not i.startswith(("http://", "https://")) for i in inputs):
         n = 0
@@ -71,10 +71,10 @@ def _count_hint(inputs: list[str]) -> int | None:
                         n += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
                 except OSError:
                     n += 1
-            elif input_kind(item) in ("text", "timeml", "html"):
-                n += 1
-            else:
+            elif input_kind(item) in MULTI_DOCUMENT_KINDS:
                 return None
+            else:
+                n += 1
         return n
     return _total_hint(inputs)
 
@@ -154,7 +154,7 @@ def ingest(
         from tijdlijn.readers.csv import parse_column_mapping
 
         try:
-            read_kwargs["csv_columns"] = parse_column_mapping(columns)
+            read_kwargs["columns"] = parse_column_mapping(columns)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--columns") from None
     forced = None if lang is Lang.auto else lang.value

@@ -1,12 +1,18 @@
-"""Turn command-line inputs (files, folders, globs, ``-``) into Documents.
+"""Turn command-line inputs (files, folders, globs, URLs, ``-``) into Documents.
 
 ``read_inputs`` never raises for a bad input: every problem becomes a
 ``ReadError`` in the stream, in input order, and the other inputs are still read.
 
-Dispatch by extension: ``.jsonl``/``.ndjson`` → JSON Lines, ``.tml``/``.xml`` →
-TimeML, anything else → date-header text. A folder is searched recursively for
-``*.txt``, ``*.jsonl``, ``*.ndjson`` and ``*.tml`` (sorted by path). ``-`` is stdin:
-JSON Lines if its first non-blank character is ``{``, else date-header text.
+Dispatch by extension: ``.jsonl``/``.ndjson`` → JSON Lines, ``.csv``/``.tsv`` →
+CSV (``readers.csv``; a column mapping is passed as ``columns=``),
+``.html``/``.htm`` → the article of a saved web page (``readers.html``),
+``.rss``/``.atom`` → RSS/Atom feed (``readers.feed``), ``.tml`` → TimeML, ``.xml``
+→ a feed if its root element is ``<rss>``/``<feed>``/``<rdf:RDF>``, else TimeML,
+anything else → date-header text. ``http://``/``https://`` inputs are fetched
+once (``readers.web``) and read as a feed, an HTML page or CSV by Content-Type and
+content. A folder is searched recursively for ``FOLDER_SUFFIXES`` (sorted by
+path). ``-`` is stdin: JSON Lines if its first non-blank character is ``{``, else
+date-header text.
 
 Decoding: UTF-8 (a BOM is fine; a UTF-16 BOM is honoured too); otherwise cp1252
 (then latin-1) with a warning in ``doc.warnings``. NUL bytes in the first 8 KB
@@ -18,19 +24,21 @@ import codecs
 import glob
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Mapping
 
 from tijdlijn.document import Document
-from tijdlijn.readers import ReadError, decode_legacy
+from tijdlijn.readers import ReadError, decode_legacy, is_url
 from tijdlijn.readers.dateheader import HeaderError, parse_dateheader
 from tijdlijn.readers.jsonl import read_jsonl_lines
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
+    "MULTI_DOCUMENT_KINDS",
     "STDIN",
     "decode_bytes",
     "expand_inputs",
     "input_kind",
+    "is_url",
     "read_file",
     "read_inputs",
     "read_stdin",
@@ -42,7 +50,12 @@ STDIN_SOURCE = "<stdin>"
 SNIFF_BYTES = 8192
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 TIMEML_SUFFIXES = (".tml", ".xml")
-FOLDER_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".tml")
+CSV_SUFFIXES = (".csv", ".tsv")
+HTML_SUFFIXES = (".html", ".htm")
+FEED_SUFFIXES = (".rss", ".atom")
+FOLDER_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".tml", *CSV_SUFFIXES, *HTML_SUFFIXES, *FEED_SUFFIXES)
+# kinds whose one input can hold many documents (or, for a URL, may)
+MULTI_DOCUMENT_KINDS = frozenset({"jsonl", "csv", "feed", "url"})
 _GLOB_CHARS = set("*?[")
 
 
@@ -50,11 +63,37 @@ class InputError(ValueError):
     """Internal: a whole input that cannot be read (becomes a ReadError)."""
 
 
+def _xml_kind(path: Path) -> str:
+    """``feed`` for an ``.xml`` file whose root is ``<rss>``/``<feed>``/``<rdf:RDF>``, else ``timeml``."""
+    from tijdlijn.readers.feed import sniff_markup
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        return "timeml"
+    return "feed" if sniff_markup(head) == "feed" else "timeml"
+
+
 def input_kind(path: str | Path) -> str:
-    """``jsonl``, ``timeml`` or ``text`` by file extension."""
+    """``url``, ``jsonl``, ``csv``, ``html``, ``feed``, ``timeml`` or ``text``.
+
+    By file extension; an existing ``.xml`` file is sniffed (feed root → ``feed``,
+    anything else stays ``timeml``). See ``MULTI_DOCUMENT_KINDS``.
+    """
+    if isinstance(path, str) and is_url(path):
+        return "url"
     suffix = Path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix == ".xml":
+        return _xml_kind(Path(path))
     if suffix in TIMEML_SUFFIXES:
         return "timeml"
     return "text"
@@ -107,8 +146,21 @@ def _parse_text(content: str, kind: str, source: str, stem: str) -> Document:
         raise InputError(str(exc)) from None
 
 
-def read_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Document | ReadError]:
-    """Documents (or errors) from one file, dispatched by extension."""
+def read_file(
+    path: str | Path,
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    columns: Mapping[str, str] | None = None,
+) -> Iterator[Document | ReadError]:
+    """Documents (or errors) from one file, dispatched by extension (``columns``: CSV column mapping).
+
+    An http(s) URL given as a string is fetched and read (``readers.web.read_url``).
+    """
+    if isinstance(path, str) and is_url(path):
+        from tijdlijn.readers.web import read_url
+
+        yield from read_url(path, max_chars=max_chars, columns=columns)
+        return
     p = Path(path)
     source = str(path)
     kind = input_kind(p)
@@ -117,6 +169,21 @@ def read_file(path: str | Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterat
             raise InputError("no such file or directory")
         if p.is_dir():
             raise InputError("is a directory")
+        if kind == "csv":
+            from tijdlijn.readers.csv import read_csv
+
+            yield from read_csv(p, columns=columns, max_chars=max_chars)
+            return
+        if kind == "html":
+            from tijdlijn.readers.html import read_html_file
+
+            yield from read_html_file(p, max_chars=max_chars)
+            return
+        if kind == "feed":
+            from tijdlijn.readers.feed import read_feed_file
+
+            yield from read_feed_file(p, max_chars=max_chars)
+            return
         if kind == "jsonl":
             with p.open("rb") as fh:
                 head = fh.read(SNIFF_BYTES)
@@ -203,10 +270,10 @@ def read_stdin(
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | str | ReadError]:
-    """Paths to read (``"-"`` stays ``"-"``), with a ReadError for an input that names nothing."""
+    """Paths to read (``"-"`` and http(s) URLs stay strings), with a ReadError for an input that names nothing."""
     for item in inputs:
-        if item == STDIN:
-            yield STDIN
+        if item == STDIN or is_url(item):
+            yield item
             continue
         p = Path(item)
         if p.is_dir():
@@ -226,12 +293,38 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | str | ReadError]:
             yield ReadError(item, "no such file or directory")
 
 
-def read_inputs(inputs: Iterable[str], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Document | ReadError]:
-    """Documents and errors from every input, in order. Never raises for a bad record."""
+def read_inputs(
+    inputs: Iterable[str],
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    columns: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Iterator[Document | ReadError]:
+    """Documents and errors from every input, in order. Never raises for a bad record or input.
+
+    ``columns`` maps CSV fields to column names for every CSV input (e.g. the
+    result of ``readers.csv.parse_column_mapping("text=body,date=published")``);
+    an invalid mapping raises ``ValueError`` here, before anything is read.
+    ``timeout``: seconds for fetching each URL (default ``web.DEFAULT_TIMEOUT``).
+    """
+    from tijdlijn.readers.csv import check_column_mapping
+
+    mapping = check_column_mapping(columns) if columns else None
+    return _read_inputs(inputs, max_chars=max_chars, columns=mapping, timeout=timeout)
+
+
+def _read_inputs(
+    inputs: Iterable[str], *, max_chars: int, columns: Mapping[str, str] | None, timeout: float | None
+) -> Iterator[Document | ReadError]:
     for item in expand_inputs(inputs):
         if isinstance(item, ReadError):
             yield item
         elif item == STDIN:
             yield from read_stdin(max_chars=max_chars)
+        elif isinstance(item, str) and is_url(item):
+            from tijdlijn.readers.web import DEFAULT_TIMEOUT, read_url
+
+            yield from read_url(item, max_chars=max_chars, columns=columns,
+                                timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
         else:
-            yield from read_file(item, max_chars=max_chars)
+            yield from read_file(item, max_chars=max_chars, columns=columns)
