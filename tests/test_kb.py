@@ -460,3 +460,29 @@ def test_document_survives_the_store_unchanged(filled):
         doc = store.get_document("a3")
     again = Document.from_json(json.loads(json.dumps(doc.to_json())))
     assert again.to_json() == doc.to_json() and doc.meta["identity"]
+
+
+def test_identities_recompute_adds_context_merges_and_keeps_documents_consistent(db_url, tmp_path):
+    """Streaming ingest never merges a bare surname; the explicit recompute does when context supports it."""
+    arts = [
+        {"id": "p1", "date": "2020-02-03", "lang": "nl",
+         "text": "Wethouder Annemarie Jorritsma van Almere sprak maandag met Ajax en Feyenoord in Amsterdam."},
+        {"id": "p2", "date": "2020-02-05", "lang": "nl",
+         "text": "Jorritsma zei woensdag in Amsterdam dat Ajax en Feyenoord het plan steunen."},
+    ]
+    run_ingest(db_url, [write_jsonl(tmp_path / "p.jsonl", arts)])
+    with open_store(db_url) as store:
+        before = {e.name: e.id for e in store.get_document("p2").entities}
+        r = store.recompute_identities()
+        after_doc = store.get_document("p2")
+        after = {e.name: e.id for e in after_doc.entities}
+        full = {e.name: e.id for e in store.get_document("p1").entities}
+        assert r["mentions"] == store.query("SELECT COUNT(*) FROM article_entities")[0][0]
+        assert after["Ajax"] == full["Ajax"] and after["Amsterdam"] == full["Amsterdam"]
+        if before.get("Jorritsma") != full.get("Annemarie Jorritsma"):
+            assert after["Jorritsma"] == full["Annemarie Jorritsma"]  # merged on shared context
+            assert r["changed"] >= 1
+            assert any("shared context" in w for w in after_doc.meta["identity"])
+        assert store.resolve_entity("Jorritsma") == [full["Annemarie Jorritsma"]]
+        # recompute is deterministic: a second run changes nothing
+        assert store.recompute_identities()["changed"] == 0

@@ -306,6 +306,22 @@ def search(
             print(json.dumps(h.to_json(), ensure_ascii=False))
 
 
+@app.command()
+def identities(
+    db: str = _db_option(),
+    recompute: bool = typer.Option(False, "--recompute",
+                                   help="Re-partition all entity mentions of the collection (adds context-supported "
+                                        "merges that streaming ingest leaves out). O(collection)."),
+) -> None:
+    """Cross-article entity identities: counts, or recompute them over the whole collection."""
+    with _store(db) as store:
+        if recompute:
+            r = store.recompute_identities()
+            print(json.dumps(r))
+        else:
+            print(json.dumps({"entities": store.stats()["entities"]}))
+
+
 class StatsFormat(str, Enum):
     table = "table"
     json = "json"

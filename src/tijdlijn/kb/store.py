@@ -344,12 +344,39 @@ class Store:
         return int(self.query("SELECT COUNT(*) FROM articles")[0][0])
 
     def get_document(self, ext_id: str) -> Document | None:
-        rows = self.query("SELECT doc FROM articles WHERE ext_id = ?", (ext_id,))
-        return self._doc(rows[0][0]) if rows else None
+        rows = self.query("SELECT id, doc FROM articles WHERE ext_id = ?", (ext_id,))
+        if not rows:
+            return None
+        return self._with_ids(self._doc(rows[0][1]), self._entity_ids([rows[0][0]]).get(rows[0][0], {}))
 
     @staticmethod
     def _doc(blob: bytes | memoryview) -> Document:
         return Document.from_json(json.loads(zlib.decompress(bytes(blob)).decode("utf-8")))
+
+    def _entity_ids(self, article_ids: Sequence[int]) -> dict[int, dict[int, tuple[str, str]]]:
+        out: dict[int, dict[int, tuple[str, str]]] = {}
+        for part in _chunks(list(article_ids), 500):
+            for aid, idx, eid, why in self.query(
+                    f"SELECT article_id, idx, entity_id, why FROM article_entities WHERE article_id IN "
+                    f"({','.join('?' * len(part))})", part):
+                out.setdefault(aid, {})[idx] = (eid, why)
+        return out
+
+    @staticmethod
+    def _with_ids(doc: Document, ids: dict[int, tuple[str, str]]) -> Document:
+        """Entity ids as the tables hold them now (they change when identities are recomputed)."""
+        remap = {}
+        for i, e in enumerate(doc.entities):
+            if i in ids and ids[i][0] != e.id:
+                remap[e.id] = ids[i][0]
+                e.id = ids[i][0]
+        if remap:
+            for r in doc.related_places:
+                if r.get("entity") in remap:
+                    r["entity"] = remap[r["entity"]]
+        if ids:
+            doc.meta["identity"] = [ids[i][1] for i in sorted(ids)]
+        return doc
 
     def iter_documents(self, batch: int = 500) -> Iterator[Document]:
         """Every article, annotated, in ingest order (streaming, constant memory)."""
@@ -358,9 +385,73 @@ class Store:
             rows = self.query("SELECT id, doc FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch))
             if not rows:
                 return
+            ids = self._entity_ids([r[0] for r in rows])
             for aid, blob in rows:
-                yield self._doc(blob)
+                yield self._with_ids(self._doc(blob), ids.get(aid, {}))
             last = rows[-1][0]
+
+    def recompute_identities(self) -> dict[str, int]:
+        """Re-partition every entity mention of the collection with :meth:`IdentityResolver.recompute`
+        (adds the context-supported merges that streaming ingest leaves out, e.g. a bare surname
+        joining the one person it co-occurs with). Memory and time grow with the collection: run it
+        when a batch of articles has arrived, not per article. Deterministic for a given collection."""
+        from tijdlijn.entities.identity import IdentityResolver, _Record
+
+        resolver = IdentityResolver()
+        rows = self.query("SELECT ae.article_id, ae.idx, ae.local_name, ae.type, ae.cluster, a.lang, ae.entity_id, "
+                          "a.ext_id "
+                          "FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+                          "ORDER BY ae.article_id, ae.idx")
+        by_doc: dict[int, list[dict[str, Any]]] = {}
+        old: dict[tuple[int, int], str] = {}
+        langs: dict[int, str | None] = {}
+        ext_of: dict[int, str] = {}
+        for aid, idx, name, typ, cluster, lang, eid, ext in rows:
+            ext_of[aid] = ext
+            c = json.loads(cluster)
+            by_doc.setdefault(aid, []).append({"name": name, "type": typ, "aliases": c.get("aliases", []),
+                                               "acronyms": c.get("acronyms", {})})
+            old[(aid, idx)] = eid
+            langs[aid] = lang
+        for aid, clusters in by_doc.items():
+            resolver.add_document(ext_of[aid], clusters, langs[aid])
+        resolver.recompute()
+        table = None
+        if resolver.use_alias_table:
+            from tijdlijn.entities.coref import load_alias_table
+
+            table = load_alias_table()
+        changed = 0
+        new_entities: dict[str, tuple[str, str]] = {}
+        keys: dict[tuple[str, str], tuple[str, str]] = {}
+        updates = []
+        for aid, clusters in by_doc.items():
+            for idx, (eid, c) in enumerate(zip(resolver.ids_for(ext_of[aid]), clusters)):
+                reasons = resolver.reasons(eid)
+                why = "; ".join(r for r in reasons if f"({ext_of[aid]})" in r)[:2000] or "new identity"
+                updates.append((eid, why, aid, idx))
+                changed += old[(aid, idx)] != eid
+                new_entities.setdefault(eid, (c["type"], resolver.name(eid)))
+                rec = _Record(str(aid), idx, c["name"], c["type"], tuple(c["aliases"]),
+                              tuple(sorted(c["acronyms"].items())), langs[aid])
+                for k in IdentityResolver._strong_keys(rec, table):
+                    keys.setdefault(k, (eid, c["type"]))
+        with self.transaction():
+            self.executemany("UPDATE article_entities SET entity_id = ?, why = ? WHERE article_id = ? AND idx = ?",
+                             updates)
+            self.execute("DELETE FROM entity_keys")
+            self.execute("DELETE FROM entities")
+            self.executemany("INSERT INTO entities (id, type, name) VALUES (?, ?, ?)",
+                             [(e, t, n) for e, (t, n) in sorted(new_entities.items())])
+            self.executemany("INSERT INTO entity_keys (kind, key, entity_id, type) VALUES (?, ?, ?, ?)",
+                             [(k[0], k[1], e, t) for k, (e, t) in sorted(keys.items())])
+            self.executemany("UPDATE article_places SET entity_id = ? WHERE article_id = ? AND entity_id = ?",
+                             [(eid, aid, old[(aid, idx)]) for eid, _w, aid, idx in updates
+                              if old[(aid, idx)] != eid])
+            self._touched = set(new_entities)
+            self.refresh_entities()
+        return {"mentions": len(updates), "entities": len(new_entities), "changed": changed,
+                "merged_away": len(set(old.values())) - len(new_entities)}
 
     def iter_articles(self, batch: int = 2000) -> Iterator[dict[str, Any]]:
         """Article rows (no annotation layers) in ingest order."""
