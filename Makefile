@@ -4,12 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install clean pg-server-bins
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,all]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -18,8 +18,26 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/tijdlijn annotate examples/ --format table
 
+# PostgreSQL server binaries for the real-server tests (tests/pgserver.py starts its own
+# throw-away cluster; the package's default cluster is neither needed nor touched).
+# Without apt-get or the rights to use it this only warns: those tests then skip,
+# or fail when TIJDLIJN_REQUIRE_PG=1 (as in CI).
+PG_INITDB_GLOB ?= /usr/lib/postgresql/*/bin/initdb
+pg-server-bins:
+	@if ls $(PG_INITDB_GLOB) >/dev/null 2>&1 || [ -n "$$TIJDLIJN_PG_BINDIR" ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "warning: PostgreSQL server not installed and no apt-get; postgres tests will skip" >&2; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "warning: PostgreSQL server not installed and not root (no sudo); postgres tests will skip" >&2; exit 0; fi; \
+	  echo "installing the PostgreSQL server (Debian package postgresql)"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql \
+	    || echo "warning: installing postgresql failed; postgres tests will skip" >&2; \
+	fi
+
 ## Run the test suite (installs everything it needs into .venv first).
-test: $(STAMP)
+test: $(STAMP) pg-server-bins
 	$(PY) -m pytest
 
 ## Accuracy and speed against HeidelTime, side by side; writes bench/RESULTS.md.
