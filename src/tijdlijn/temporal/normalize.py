@@ -215,6 +215,13 @@ def weekday(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
     return Resolution("DATE", v, "day", why, True)
 
 
+def _shift(day: date, unit: str, n: int) -> date | None:
+    try:
+        return shift(day, unit, n)
+    except (ValueError, OverflowError):
+        return None
+
+
 def unit_shift(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | None:
     L, g = ctx.lang, c.groups
     n = L.lookup("shift", g["shift"])
@@ -223,7 +230,9 @@ def unit_shift(c: "Candidate", ctx: "Context", day: date | None) -> Resolution |
         return None
     if day is None:
         day = date(2000, 1, 3)
-    d = shift(day, unit, n)
+    d = _shift(day, unit, n)
+    if d is None:
+        return None
     gran = UNIT_GRANULARITY.get(unit, unit)
     return Resolution("DATE", at_granularity(d, unit), gran, f"'{g['shift']}' {g['unit']}: {n:+d} {gran} from the anchor", True)
 
@@ -247,7 +256,9 @@ def offset(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | Non
     if unit in ("H", "MIN", "S"):
         return Resolution("DATE", day.isoformat(), "day", "hours/minutes from the anchor, to the day", True, anchor_timex=anchor_timex)
     k = int(round(float(n))) * direction
-    d = shift(day, unit, k)
+    d = _shift(day, unit, k)
+    if d is None:
+        return None  # before year 1 or after 9999: not a date
     week_unit = c.rule.params.get("week_granularity", "D")
     gran_unit = {"D": "D", "W": week_unit, "DE": "Y", "CE": "Y"}.get(unit, unit)
     return Resolution(
@@ -480,7 +491,9 @@ def lexicon(c: "Candidate", ctx: "Context", day: date | None) -> Resolution | No
         sat = day + timedelta(days=(6 - day.isoweekday()) % 7 or 7) if off > 0 else day - timedelta(days=(day.isoweekday() - 7) % 7 or 7)
         d = sat
     else:
-        d = shift(day, unit, off)
+        d = _shift(day, unit, off)
+        if d is None:
+            return None
     gran = UNIT_GRANULARITY.get(unit)
     value = at_granularity(d, unit)
     why = f"fixed phrase {c.text!r}: {off:+d} {gran} from the anchor"
