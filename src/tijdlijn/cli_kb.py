@@ -118,8 +118,8 @@ def ingest(
                                             "and RSS/Atom feeds)."),
     db: str = _db_option(),
     lang: Lang = typer.Option(Lang.auto, "--lang", "-l", help="Language of all inputs; auto = as given, else detected."),
-    stages: str = typer.Option("time,entities", "--stages", metavar="LIST",
-                               help="Annotation layers: time, entities (comma-separated)."),
+    stages: str = typer.Option("time,entities,said", "--stages", metavar="LIST",
+                               help="Annotation layers: time, entities, said (quotes and claims); comma-separated."),
     executor: Executors = typer.Option(Executors.pool, "--executor", "-x",
                                        help="serial; pool = local processes (--workers, default all cores); "
                                             "dask = a Dask LocalCluster (or --cluster)."),

@@ -54,12 +54,20 @@ def tag_entities(doc: Document) -> Document:
     return annotate_entities(doc)
 
 
+def tag_said(doc: Document) -> Document:
+    """Quotes with speakers, reported statements and claim status."""
+    from .said.stage import annotate_said
+
+    return annotate_said(doc)
+
+
 LANGUAGE = Stage("language", ("lang",), identify_language)
 SEGMENT = Stage("segment", ("sentences", "tokens"), segment)
 TIME = Stage("time", ("timexes", "refined_date"), tag_time)
 ENTITIES = Stage("entities", ("entities", "related_places"), tag_entities)
+SAID = Stage("said", ("quotes", "claims"), tag_said)
 TIME_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
-DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES)
+DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES, SAID)
 
 
 def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:

@@ -24,7 +24,7 @@ class ExecutorError(RuntimeError):
 def _stages(names: Sequence[str]):
     from tijdlijn import pipeline as p
 
-    table = {"language": p.LANGUAGE, "segment": p.SEGMENT, "time": p.TIME, "entities": p.ENTITIES}
+    table = {"language": p.LANGUAGE, "segment": p.SEGMENT, "time": p.TIME, "entities": p.ENTITIES, "said": p.SAID}
     return [table[n] for n in names]
 
 
@@ -34,13 +34,15 @@ def annotate_one(doc: Document, stage_names: Sequence[str]) -> Document:
     from tijdlijn.entities.stage import annotate_entities
     from tijdlijn.pipeline import annotate
 
-    stages = [s for s in _stages(stage_names) if s.name != "entities"]
+    stages = [s for s in _stages(stage_names) if s.name not in ("entities", "said")]
     doc = annotate(doc, stages)
     if "entities" in stage_names:
         doc = annotate_entities(doc, resolver=IdentityResolver())
         done = doc.meta.setdefault("stages", [])
         if "entities" not in done:
             done.append("entities")
+    if "said" in stage_names:
+        doc = annotate(doc, _stages(["said"]))
     return doc
 
 

@@ -227,13 +227,16 @@ class JsonlLog:
 
 
 def stage_names(spec: str | Sequence[str] | None) -> list[str]:
-    """``time`` or ``time,entities`` (the default, everything so far) → pipeline stage names."""
-    names = spec.split(",") if isinstance(spec, str) else list(spec or ["time", "entities"])
+    """``time``, ``time,entities`` or ``time,entities,said`` (the default: every layer) → stage names."""
+    names = spec.split(",") if isinstance(spec, str) else list(spec or ["time", "entities", "said"])
     names = [n.strip() for n in names if n.strip()]
     out = ["language", "segment"]
-    for n in names:
-        if n not in ("time", "entities"):
-            raise ValueError(f"unknown stage {n!r} (time, entities)")
-        if n not in out:
+    for n in ("time", "entities", "said"):
+        if n in names:
             out.append(n)
+    unknown = [n for n in names if n not in ("time", "entities", "said")]
+    if unknown:
+        raise ValueError(f"unknown stage {unknown[0]!r} (time, entities, said)")
+    if "said" in out and "entities" not in out:
+        raise ValueError("the said stage needs the entities stage (speakers are entities)")
     return out

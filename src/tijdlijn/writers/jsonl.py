@@ -40,6 +40,11 @@ def to_record(doc: Document) -> dict[str, Any]:
             for e in doc.entities
         ]
         rec["related_places"] = list(doc.related_places)
+    if "said" in doc.meta.get("stages", ()):
+        rec["quotes"] = [{k: q.get(k) for k in ("start", "end", "text", "speaker", "cue", "kind", "time")}
+                         for q in doc.quotes]
+        rec["claims"] = [{k: c.get(k) for k in ("start", "end", "text", "status", "cue")}
+                         | ({"resolution": c["resolution"]} if c.get("resolution") else {}) for c in doc.claims]
     return rec
 
 

@@ -1,0 +1,166 @@
+"""Quotes, speakers, reported speech and claim status."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tijdlijn
+from tijdlijn.said.claims import extract_claims
+from tijdlijn.said.lang import load_said
+from tijdlijn.said.quotes import extract_quotes, find_quote_spans
+
+
+def quotes_of(text: str, lang: str = "nl", date: str = "2019-03-14"):
+    doc = tijdlijn.annotate(text, date=date, lang=lang)
+    names = {e.id: e.name for e in doc.entities}
+    return doc, [(q["kind"], q["text"], names.get(q["speaker"]), q["cue"]) for q in doc.quotes]
+
+
+@pytest.mark.parametrize("text,inner", [
+    ("Hij zei: ‘Dit is een lange zin over de zaak.’ Klaar.", "Dit is een lange zin over de zaak."),
+    ("Hij zei: “Dit is een lange zin over de zaak.” Klaar.", "Dit is een lange zin over de zaak."),
+    ("Hij zei: „Dit is een lange zin over de zaak.” Klaar.", "Dit is een lange zin over de zaak."),
+    ('Hij zei: "Dit is een lange zin over de zaak." Klaar.', "Dit is een lange zin over de zaak."),
+    ("Hij zei: 'Dit is een lange zin over de zaak.' Klaar.", "Dit is een lange zin over de zaak."),
+    ("Hij zei: ,,Dit is een lange zin over de zaak.'' Klaar.", "Dit is een lange zin over de zaak."),
+    ("Hij zei: «Dit is een lange zin over de zaak.» Klaar.", "Dit is een lange zin over de zaak."),
+])
+def test_every_typographic_quote_form(text, inner):
+    spans = [q for q in find_quote_spans(text) if not q.scare]
+    assert [text[q.start:q.end] for q in spans] == [inner]
+
+
+def test_apostrophes_scare_quotes_nesting_and_unclosed_quotes():
+    t = "De auto’s van de ‘kalief’ en zo’n ‘afvalligen’ staan er. ‘Hij zei “nooit meer” tegen ons allemaal.’"
+    spans = find_quote_spans(t)
+    real = [t[q.start:q.end] for q in spans if not q.scare and q.depth == 0]
+    assert real == ["Hij zei “nooit meer” tegen ons allemaal."]
+    assert {t[q.start:q.end] for q in spans if q.scare} == {"kalief", "afvalligen", "nooit meer"}
+    u = "Ze zei: ‘Dit loopt door tot het einde van de alinea zonder afsluiter\n\nVolgende alinea."
+    (q,) = find_quote_spans(u)
+    assert q.close is None and u[q.start:q.end].endswith("zonder afsluiter")
+
+
+def test_quote_spanning_sentences():
+    t = "‘Het is voorbij. We gaan door. Niemand houdt ons tegen’, zegt Mark Rutte."
+    _, qs = quotes_of(t)
+    assert qs == [("direct", "Het is voorbij. We gaan door. Niemand houdt ons tegen", "Mark Rutte", "zegt")]
+
+
+def test_dutch_attribution_patterns():
+    t = ("Premier Mark Rutte sprak dinsdag in Den Haag. ‘We moeten de dijken versterken’, zei Rutte. "
+         "‘Dat kost veel geld, maar het moet’, vervolgt hij. Minister Sigrid Kaag zei: ‘Ik ben het daarmee eens.’ "
+         "Volgens Kaag is het plan al in voorbereiding bij het ministerie. "
+         "Kaag waarschuwde dat de kosten nog kunnen stijgen tot boven de begroting.")
+    doc, qs = quotes_of(t)
+    assert ("direct", "We moeten de dijken versterken", "Mark Rutte", "zei") in qs
+    assert ("direct", "Dat kost veel geld, maar het moet", "Mark Rutte", "vervolgt") in qs  # pronoun → last speaker
+    assert ("direct", "Ik ben het daarmee eens.", "Sigrid Kaag", "zei") in qs
+    assert any(k == "indirect" and s == "Sigrid Kaag" and c == "Volgens" and "in voorbereiding" in x
+               for k, x, s, c in qs)
+    assert any(k == "indirect" and s == "Sigrid Kaag" and c == "waarschuwde" and x.startswith("dat de kosten")
+               for k, x, s, c in qs)
+    assert all(q["time"]["value"] for q in doc.quotes)
+
+
+def test_english_attribution_patterns():
+    t = ('"We will rebuild every house," said Governor Rick Scott on Sunday. "It will take years," he added. '
+         'According to Scott, the damage in Miami was severe. '
+         'Joe Biden told reporters that the federal government would help.')
+    _, qs = quotes_of(t, "en", "2017-09-12")
+    assert ("direct", "We will rebuild every house,", "Rick Scott", "said") in qs
+    assert ("direct", "It will take years,", "Rick Scott", "added") in qs
+    assert any(k == "indirect" and s == "Rick Scott" and c == "According to" for k, x, s, c in qs)
+    assert any(k == "indirect" and s == "Joe Biden" and x.startswith("that the federal") for k, x, s, c in qs)
+
+
+def test_unattributed_quote_has_no_speaker_but_candidates():
+    t = "Jan Peeters won de race in Gent. Later op de dag klonk het: ‘Dit was een wedstrijd om nooit te vergeten.’"
+    doc, qs = quotes_of(t)
+    q = doc.quotes[0]
+    assert q["kind"] == "direct"
+    if q["speaker"] is None:
+        assert q["candidates"]
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("Derden hebben vooralsnog niet kunnen verifiëren dat de opname echt is.", "unverified"),
+    ("Dat kon niet onafhankelijk worden bevestigd door het persbureau.", "unverified"),
+    ("De minister zou zijn afgetreden na de ruzie in het kabinet.", "speculated"),
+    ("Naar verluidt is de fabriek al verkocht aan een Duits bedrijf.", "speculated"),
+    ("De woordvoerder ontkent dat er ontslagen vallen bij de fabriek.", "denied"),
+    ("De politie bevestigde dat er twee mensen zijn aangehouden in Utrecht.", "confirmed"),
+    ("De krant trok het artikel over de burgemeester gisteren in.", "retracted"),
+])
+def test_dutch_claim_status(sentence, status):
+    doc = tijdlijn.annotate(sentence, date="2020-01-10", lang="nl")
+    assert [c["status"] for c in doc.claims] == [status], doc.claims
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("The claim could not be independently verified by reporters.", "unverified"),
+    ("The minister reportedly resigned after the dispute.", "speculated"),
+    ("The company denied that workers would be laid off.", "denied"),
+    ("Police confirmed that two people were arrested.", "confirmed"),
+])
+def test_english_claim_status(sentence, status):
+    doc = tijdlijn.annotate(sentence, date="2020-01-10", lang="en")
+    assert [c["status"] for c in doc.claims] == [status], doc.claims
+
+
+def test_ended_speculation_and_claim_span():
+    t = ("Met de nieuwe opname komt voorlopig een einde aan speculaties dat de leider om het leven zou zijn "
+         "gekomen.")
+    doc = tijdlijn.annotate(t, date="2018-08", lang="nl")
+    (c,) = doc.claims
+    assert c["status"] == "speculated" and c["resolution"] == "ended"
+    assert c["text"] == "de leider om het leven zou zijn gekomen"
+
+
+def test_reference_article(reference_article):
+    from tijdlijn.pipeline import annotate
+    from tijdlijn.readers.files import read_inputs
+
+    doc = annotate(next(read_inputs([str(reference_article)])))
+    names = {e.id: e.name for e in doc.entities}
+    direct = [q for q in doc.quotes if q["kind"] == "direct"]
+    assert len(direct) == 2 and all(names[q["speaker"]] == "Abu Bakr al-Baghdadi" for q in direct)
+    assert [q["cue"] for q in direct] == ["aldus", "vervolgt"]
+    assert all(q["time"]["value"] == "2018-08-22" for q in direct)  # the audio released "woensdag"
+    status = {c["text"]: c["status"] for c in doc.claims}
+    assert status["Al-Baghdadi op de opname te horen is"] == "unverified"
+    death = next(c for c in doc.claims if "om het leven" in c["text"])
+    assert death["status"] == "speculated" and death["resolution"] == "ended"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("‘’“”„\"',.:; \nabcXY") + [",,", "''", "zei", " hij ", "\n\n"]),
+                max_size=200).map("".join))
+def test_quote_finder_never_fails_and_spans_are_sane(text):
+    for q in find_quote_spans(text):
+        assert 0 <= q.open < q.start <= q.end <= len(text)
+        assert q.close is None or q.end <= q.close
+
+
+def test_adversarial_inputs_are_fast():
+    L = load_said("nl")
+    for text in ["‘" * 50_000, "‘a’ " * 20_000, ",," * 40_000, "zou " * 20_000 + "zijn", "niet " * 30_000,
+                 ("x " * 5000 + "\n\n") * 10, "'" * 60_000]:
+        t = time.perf_counter()
+        find_quote_spans(text)
+        for _status, rx in L.claim_rules:
+            rx.search(text)
+        assert time.perf_counter() - t < 2.0, text[:20]
+
+
+def test_long_article_and_no_quotes():
+    doc = tijdlijn.annotate("Het regent. " * 10_000, date="2020-01-01", lang="nl")
+    assert doc.quotes == [] and doc.claims == []
+    sents = " ".join(f"‘Zin nummer {i} is een citaat van iemand’, zei Jan Jansen." for i in range(2000))
+    t = time.perf_counter()
+    doc = tijdlijn.annotate(sents, date="2020-01-01", lang="nl")
+    assert len([q for q in doc.quotes if q["kind"] == "direct"]) == 2000
+    assert time.perf_counter() - t < 60
