@@ -164,3 +164,44 @@ def test_long_article_and_no_quotes():
     doc = tijdlijn.annotate(sents, date="2020-01-01", lang="nl")
     assert len([q for q in doc.quotes if q["kind"] == "direct"]) == 2000
     assert time.perf_counter() - t < 60
+
+
+def test_reference_article_events(reference_article):
+    from tijdlijn.pipeline import annotate
+    from tijdlijn.readers.files import read_inputs
+
+    doc = annotate(next(read_inputs([str(reference_article)])))
+    names = {e.id: e.name for e in doc.entities}
+
+    def find(etype, pred=None):
+        return [e for e in doc.events if e["type"] == etype and (pred is None or pred in e["predicate"])]
+
+    def who(e, role):
+        return [names.get(p["entity"], p.get("text")) for p in e["participants"] if p["role"] == role]
+
+    (release,) = find("release", "verspreid")
+    assert who(release, "agent") == ["Islamitische Staat"] and release["time"]["value"] == "2018-08-22"
+    (declared,) = find("declaration")
+    assert who(declared, "agent") == ["Abu Bakr al-Baghdadi"] and declared["time"]["value"] == "2014"
+    (captured,) = find("capture", "verovering")
+    assert who(captured, "patient") == ["Mosul"] and captured["time"]["value"] == "2014"
+    (retaken,) = find("recapture")
+    assert who(retaken, "agent") == ["Iraakse regeringstroepen"] and who(retaken, "patient") == ["Mosul"]
+    assert retaken["time"]["value"] == "2017" and retaken["modality"] == "past"
+    loss = find("loss", "verliezen")[0]
+    assert who(loss, "agent") == ["Islamitische Staat"] and loss["time"]["certainty"] == "sentence"
+    assert loss["time"]["end"].startswith("2018-08")  # the past year, ending at the article date
+    (offensive,) = find("attack", "offensief")
+    assert offensive["modality"] == "future" and names[offensive["place"]] == "Idlib"
+    assert who(offensive, "agent") == ["Syrische regeringstroepen"] and who(offensive, "co-agent") == ["Rusland"]
+    statements = [e for e in doc.events if e["type"] == "statement"]
+    assert statements and all(p["entity"] for e in statements for p in e["participants"])
+
+
+def test_english_events():
+    doc = tijdlijn.annotate("Rebels captured the town of Aleppo on Monday. The city was retaken by government "
+                            "forces in 2017. The president will meet Putin next week.", date="2016-03-10", lang="en")
+    types = [(e["type"], e["modality"]) for e in doc.events]
+    assert ("capture", "past") in types and ("recapture", "past") in types and ("meeting", "future") in types
+    retake = next(e for e in doc.events if e["type"] == "recapture")
+    assert retake["time"]["value"] == "2017"

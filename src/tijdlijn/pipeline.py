@@ -65,7 +65,7 @@ LANGUAGE = Stage("language", ("lang",), identify_language)
 SEGMENT = Stage("segment", ("sentences", "tokens"), segment)
 TIME = Stage("time", ("timexes", "refined_date"), tag_time)
 ENTITIES = Stage("entities", ("entities", "related_places"), tag_entities)
-SAID = Stage("said", ("quotes", "claims"), tag_said)
+SAID = Stage("said", ("quotes", "claims", "events"), tag_said)
 TIME_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
 DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES, SAID)
 

@@ -58,4 +58,7 @@ def annotate_said(doc: Document) -> Document:
         q["time"] = time_at(doc, q["start"], q["end"])
     doc.quotes = quotes
     doc.claims = extract_claims(doc, [q for q in quotes if q["kind"] == "indirect"])
+    from tijdlijn.said.events import extract_events
+
+    doc.events = extract_events(doc)
     return doc
