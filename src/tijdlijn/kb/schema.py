@@ -132,6 +132,69 @@ CREATE INDEX article_search_tsv ON article_search USING GIN (tsv);
 """
 
 
+_COMMON_2 = """
+CREATE TABLE quotes (
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,
+    cue TEXT,
+    how TEXT,
+    time_value TEXT,
+    time_start TEXT,
+    time_end TEXT,
+    certainty TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX quotes_speaker ON quotes (speaker, time_start);
+CREATE TABLE claims (
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL,
+    cue TEXT,
+    resolution TEXT,
+    speaker TEXT,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX claims_status ON claims (status);
+CREATE TABLE events (
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    predicate TEXT NOT NULL,
+    lemma TEXT,
+    type TEXT NOT NULL,
+    modality TEXT,
+    place TEXT,
+    time_value TEXT,
+    time_start TEXT,
+    time_end TEXT,
+    certainty TEXT,
+    timex TEXT,
+    sentence_start INTEGER,
+    sentence_end INTEGER,
+    is_quote INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX events_time ON events (time_start);
+CREATE TABLE event_participants (
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    event_idx INTEGER NOT NULL,
+    entity_id TEXT,
+    role TEXT NOT NULL,
+    text TEXT
+);
+CREATE INDEX event_participants_entity ON event_participants (entity_id, article_id);
+"""
+
+
 def _split(sql: str) -> list[str]:
     return [s.strip() for s in sql.split(";") if s.strip()]
 
@@ -140,6 +203,8 @@ def _split(sql: str) -> list[str]:
 MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (1, "articles, timexes, entities, places, search index, ingest log",
      {"sqlite": _split(_SQLITE_1), "postgresql": _split(_PG_1)}),
+    (2, "quotes, claims, events and their participants",
+     {"sqlite": _split(_COMMON_2), "postgresql": _split(_COMMON_2)}),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

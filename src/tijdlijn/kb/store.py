@@ -257,9 +257,7 @@ class Store:
         for e, (eid, why, _name) in zip(doc.entities, assigned):
             remap[e.id] = eid
             e.id = eid
-        for r in doc.related_places:
-            if r.get("entity") in remap:
-                r["entity"] = remap[r["entity"]]
+        _remap_refs(doc, remap)
         ext = existing[0][2] if existing else self._free_ext_id(doc.id or key, key)
         doc.id = ext
         doc_json = doc.to_json(tokens=False)
@@ -282,7 +280,8 @@ class Store:
                                                      (aid,))]
             sets = ", ".join(f"{k} = ?" for k in cols)
             self.execute(f"UPDATE articles SET {sets} WHERE id = ?", (*cols.values(), aid))
-            for table in ("timexes", "article_entities", "article_places"):
+            for table in ("timexes", "article_entities", "article_places", "quotes", "claims", "events",
+                          "event_participants"):
                 self.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
             self._unindex_article(aid)
         else:
@@ -315,12 +314,41 @@ class Store:
                          "ON CONFLICT (id) DO NOTHING", list(places.values()))
         self.executemany("INSERT INTO article_places (article_id, place_id, entity_id, mention_count) "
                          "VALUES (?,?,?,?)", list(place_rows.values()))
+        self._write_said(aid, doc)
         self._index_article(aid, fts.index_text(doc.title, doc.text, doc.lang))
         self._touched.update(e.id for e in doc.entities)
         self._touched.update(old_entities)
         return WriteResult(status, ext)
 
     _touched: set[str]
+
+    def _write_said(self, aid: int, doc: Document) -> None:
+        self.executemany(
+            "INSERT INTO quotes (article_id, idx, kind, char_start, char_end, text, speaker, cue, how, time_value, "
+            "time_start, time_end, certainty) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(aid, i, q.get("kind", "direct"), q["start"], q["end"], q["text"], q.get("speaker"), q.get("cue"),
+              q.get("how"), (q.get("time") or {}).get("value"), *_time_bounds(q.get("time") or {}),
+              (q.get("time") or {}).get("certainty")) for i, q in enumerate(doc.quotes)])
+        self.executemany(
+            "INSERT INTO claims (article_id, idx, char_start, char_end, text, status, cue, resolution, speaker) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(aid, i, c["start"], c["end"], c["text"], c["status"], c.get("cue"), c.get("resolution"),
+              c.get("speaker")) for i, c in enumerate(doc.claims)])
+        ev_rows, part_rows = [], []
+        for i, e in enumerate(doc.events):
+            t = e.get("time") or {}
+            sent = e.get("sentence") or [None, None]
+            ev_rows.append((aid, i, e["start"], e["end"], e["predicate"], e.get("lemma"), e["type"], e.get("modality"),
+                            e.get("place"), t.get("value"), *_time_bounds(t), t.get("certainty"), t.get("timex"),
+                            sent[0], sent[1], 1 if e.get("quote") else 0))
+            for p in e.get("participants", []):
+                part_rows.append((aid, i, p.get("entity"), p["role"], p.get("text")))
+        self.executemany(
+            "INSERT INTO events (article_id, idx, char_start, char_end, predicate, lemma, type, modality, place, "
+            "time_value, time_start, time_end, certainty, timex, sentence_start, sentence_end, is_quote) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
+        self.executemany("INSERT INTO event_participants (article_id, event_idx, entity_id, role, text) "
+                         "VALUES (?,?,?,?,?)", part_rows)
 
     def refresh_entities(self) -> None:
         """Recount articles/mentions and first/last dates of the entities touched since the last call."""
@@ -371,9 +399,7 @@ class Store:
                 remap[e.id] = ids[i][0]
                 e.id = ids[i][0]
         if remap:
-            for r in doc.related_places:
-                if r.get("entity") in remap:
-                    r["entity"] = remap[r["entity"]]
+            _remap_refs(doc, remap)
         if ids:
             doc.meta["identity"] = [ids[i][1] for i in sorted(ids)]
         return doc
@@ -445,9 +471,13 @@ class Store:
                              [(e, t, n) for e, (t, n) in sorted(new_entities.items())])
             self.executemany("INSERT INTO entity_keys (kind, key, entity_id, type) VALUES (?, ?, ?, ?)",
                              [(k[0], k[1], e, t) for k, (e, t) in sorted(keys.items())])
-            self.executemany("UPDATE article_places SET entity_id = ? WHERE article_id = ? AND entity_id = ?",
-                             [(eid, aid, old[(aid, idx)]) for eid, _w, aid, idx in updates
-                              if old[(aid, idx)] != eid])
+            moved = [(eid, aid, old[(aid, idx)]) for eid, _w, aid, idx in updates if old[(aid, idx)] != eid]
+            for sql in ("UPDATE article_places SET entity_id = ? WHERE article_id = ? AND entity_id = ?",
+                        "UPDATE quotes SET speaker = ? WHERE article_id = ? AND speaker = ?",
+                        "UPDATE claims SET speaker = ? WHERE article_id = ? AND speaker = ?",
+                        "UPDATE event_participants SET entity_id = ? WHERE article_id = ? AND entity_id = ?",
+                        "UPDATE events SET place = ? WHERE article_id = ? AND place = ?"):
+                self.executemany(sql, moved)
             self._touched = set(new_entities)
             self.refresh_entities()
         return {"mentions": len(updates), "entities": len(new_entities), "changed": changed,
@@ -486,9 +516,9 @@ class Store:
             "entity_mentions": int(one("SELECT COALESCE(SUM(mention_count), 0) FROM article_entities")),
             "timexes": int(one("SELECT COUNT(*) FROM timexes")),
             "places": int(one("SELECT COUNT(DISTINCT place_id) FROM article_places")),
-            "quotes": 0,
-            "claims": 0,
-            "events": 0,
+            "quotes": int(one("SELECT COUNT(*) FROM quotes")),
+            "claims": int(one("SELECT COUNT(*) FROM claims")),
+            "events": int(one("SELECT COUNT(*) FROM events WHERE is_quote = 0")),
             "languages": langs,
             "entity_types": etypes,
             "published_from": lo,
@@ -769,6 +799,36 @@ class PostgresStore(Store):
 
     def size_bytes(self) -> int:
         return int(self.query("SELECT pg_database_size(current_database())")[0][0])
+
+
+def _remap_refs(doc: Document, remap: dict[str, str]) -> None:
+    """Replace entity ids everywhere a document refers to them."""
+    if not remap:
+        return
+    for r in doc.related_places:
+        if r.get("entity") in remap:
+            r["entity"] = remap[r["entity"]]
+    for q in (*doc.quotes, *doc.claims):
+        if q.get("speaker") in remap:
+            q["speaker"] = remap[q["speaker"]]
+        if q.get("candidates"):
+            q["candidates"] = [remap.get(c, c) for c in q["candidates"]]
+    for e in doc.events:
+        if e.get("place") in remap:
+            e["place"] = remap[e["place"]]
+        for p in e.get("participants", []):
+            if p.get("entity") in remap:
+                p["entity"] = remap[p["entity"]]
+
+
+def _time_bounds(t: dict[str, Any]) -> tuple[str | None, str | None]:
+    """First and last day a time record denotes (explicit bounds, else from its value)."""
+    if t.get("start") or t.get("end"):
+        return t.get("start"), t.get("end")
+    from tijdlijn.temporal.values import value_interval
+
+    iv = value_interval(str(t.get("value") or "").split("T")[0])
+    return (iv[0].isoformat(), iv[1].isoformat()) if iv else (None, None)
 
 
 def _redact(url: str) -> str:

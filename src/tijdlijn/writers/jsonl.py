@@ -45,6 +45,12 @@ def to_record(doc: Document) -> dict[str, Any]:
                          for q in doc.quotes]
         rec["claims"] = [{k: c.get(k) for k in ("start", "end", "text", "status", "cue")}
                          | ({"resolution": c["resolution"]} if c.get("resolution") else {}) for c in doc.claims]
+        rec["events"] = [{"start": e["start"], "end": e["end"], "predicate": e["predicate"], "type": e["type"],
+                          "participants": [{"entity": p.get("entity"), "role": p["role"], "text": p.get("text")}
+                                           for p in e["participants"]],
+                          "place": e.get("place"), "modality": e.get("modality"),
+                          "time": {"value": e["time"].get("value"), "timex": e["time"].get("timex"),
+                                   "certainty": e["time"].get("certainty")}} for e in doc.events]
     return rec
 
 
