@@ -486,3 +486,60 @@ def test_identities_recompute_adds_context_merges_and_keeps_documents_consistent
         assert store.resolve_entity("Jorritsma") == [full["Annemarie Jorritsma"]]
         # recompute is deterministic: a second run changes nothing
         assert store.recompute_identities()["changed"] == 0
+
+
+# ----------------------------------------------------------------------------- timelines, quotes, claims
+
+TIMELINE_ARTICLES = [
+    # published later, but tells the older event
+    {"id": "t1", "date": "2021-05-20", "lang": "nl",
+     "text": "Femke Halsema werd in 2019 gekozen tot voorzitter van de raad in Amsterdam."},
+    {"id": "t2", "date": "2020-02-10", "lang": "nl",
+     "text": "Femke Halsema werd in 2018 gekozen tot voorzitter van de raad in Amsterdam. "
+             "Halsema zei maandag dat de stad een nieuw plan maakt voor het verkeer."},
+]
+
+
+def test_timeline_orders_by_event_time_and_flags_contradictions(db_url, tmp_path):
+    from tijdlijn.kb.timeline import UnknownEntity, entity_timeline, semeval_lines
+
+    run_ingest(db_url, [write_jsonl(tmp_path / "t.jsonl", TIMELINE_ARTICLES)])
+    with open_store(db_url) as store:
+        tl = entity_timeline(store, "Halsema")
+        assert tl["name"] == "Femke Halsema"
+        dates = [it["date"] for it in tl["items"]]
+        assert dates == sorted(dates, key=lambda d: d[:4])  # event time, not publication time
+        assert dates[0] == "2018" and tl["items"][0]["article"] == "t2"
+        assert tl["last_heard_from"]["date"] == "2020-02-10"  # "maandag" in the 2020 article
+        (c,) = tl["contradictions"]
+        assert {d["date"] for d in c["dates"]} == {"2018", "2019"} and {d["article"] for d in c["dates"]} == {"t1", "t2"}
+        for it in tl["items"]:
+            assert it["evidence"]["sentence"] and it["article"] in ("t1", "t2")
+        rows = semeval_lines(store, tl)
+        assert rows[0].split("\t")[:2] == ["1", "2018"] and rows[0].split("\t")[2].startswith("t2-0-")
+        with pytest.raises(UnknownEntity, match="did you mean Femke Halsema"):
+            entity_timeline(store, "Halsma")
+
+
+def test_reference_article_timeline(reference_article, tmp_path):
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    run_ingest(db, [reference_article])
+    r = cli("timeline", "Al-Baghdadi", "--db", db, "--format", "json")
+    tl = json.loads(r.stdout)
+    assert tl["entity"] == "per:abu-bakr-al-baghdadi" and tl["last_heard_from"]["date"] == "2018-08-22"
+    order = [(it["kind"], it["date"]) for it in tl["items"]]
+    assert order.index(("declaration", "2014")) < order.index(("recapture", "2017")) < order.index(
+        ("release", "2018-08-22"))
+    assert ("capture", "2014") in order
+    death = next(it for it in tl["items"] if it["kind"] == "death")
+    assert death["status"] == "speculated" and death["resolution"] == "ended"
+    assert {"date", "kind", "text", "article", "evidence"} <= set(tl["items"][0])
+    r = cli("quotes", "--speaker", "Al-Baghdadi", "--kind", "direct", "--db", db, "--format", "json")
+    assert [q["cue"] for q in json.loads(r.stdout)] == ["aldus", "vervolgt"]
+    r = cli("claims", "--status", "unverified", "--db", db, "--format", "json")
+    assert [c["text"] for c in json.loads(r.stdout)] == ["Al-Baghdadi op de opname te horen is"]
+    r = cli("timeline", "Bagdadi", "--db", db)
+    assert r.returncode == 1 and "did you mean Abu Bakr al-Baghdadi" in r.stderr
+    r = cli("timeline", "Al-Baghdadi", "--db", db, "--format", "semeval")
+    lines = r.stdout.splitlines()
+    assert lines[0] == "per:abu-bakr-al-baghdadi" and lines[1].startswith("1\t2014\tis-audio-2018-08.nl-")

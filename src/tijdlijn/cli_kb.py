@@ -322,6 +322,144 @@ def identities(
             print(json.dumps({"entities": store.stats()["entities"]}))
 
 
+class TimelineFormat(str, Enum):
+    table = "table"
+    json = "json"
+    semeval = "semeval"
+
+
+@app.command()
+def timeline(
+    entity: str = typer.Argument(..., metavar="ENTITY", help="Entity id, name, alias or surname."),
+    db: str = _db_option(),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="Events on or after DATE."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Events on or before DATE."),
+    fmt: TimelineFormat = typer.Option(TimelineFormat.table, "--format", "-f",
+                                       help="table; json ({entity, last_heard_from, items:[{date, kind, text, "
+                                            "article, evidence}], …}); semeval (SemEval-2015 Task 4 TimeLine rows)."),
+    participant_only: bool = typer.Option(False, "--participant-only",
+                                          help="Only events the entity takes part in (no context events told around "
+                                               "its mentions)."),
+) -> None:
+    """What an entity did and said, ordered by when it happened (not when it was published), with evidence,
+    the certainty of each date, when it was last heard from, and contradictions between articles."""
+    from tijdlijn.kb.timeline import UnknownEntity, entity_timeline, semeval_lines
+
+    with _store(db) as store:
+        try:
+            tl = entity_timeline(store, entity, date_from=_bound(date_from, "start", "--from"),
+                                 date_to=_bound(date_to, "end", "--to"), context=not participant_only)
+        except UnknownEntity as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(1)
+        if fmt is TimelineFormat.semeval:
+            print(tl["entity"])
+            for line in semeval_lines(store, tl):
+                print(line)
+            return
+    if fmt is TimelineFormat.json:
+        print(json.dumps(tl, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console()
+    lh = tl["last_heard_from"]
+    c.print(f"[bold]{tl['name']}[/bold] ({tl['entity']}) — first mentioned "
+            f"{(tl['first_mentioned'] or {}).get('date', '–')}, last heard from "
+            f"{lh['date'] + ' (' + lh['certainty'] + ')' if lh else '–'}", highlight=False)
+    t = Table(show_lines=False)
+    for col in ("date", "certainty", "what", "text", "article"):
+        t.add_column(col)
+    for it in tl["items"]:
+        notes = [x for x in (it.get("modality") if it.get("modality") != "past" else None, it.get("status"),
+                             it.get("resolution"), "context" if it.get("relation") == "context" else None) if x]
+        what = it["kind"] + (f" ({', '.join(notes)})" if notes else "")
+        t.add_row(it["date"] or "?", it["certainty"] or "", what, (it["text"] or "")[:100], it["article"])
+    c.print(t)
+    for x in tl["contradictions"]:
+        c.print(f"[red]contradiction[/red]: {x['kind']} dated {x['dates'][0]['date']} ({x['dates'][0]['article']}) "
+                f"and {x['dates'][1]['date']} ({x['dates'][1]['article']})", highlight=False)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _print_rows(rows: list[dict], fmt: ListFormat, columns: tuple[str, ...]) -> None:
+    if fmt is ListFormat.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt is ListFormat.jsonl:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table()
+        for col in columns:
+            t.add_column(col)
+        for r in rows:
+            t.add_row(*[str(r.get(col) if r.get(col) is not None else "")[:160] for col in columns])
+        Console().print(t)
+
+
+@app.command()
+def quotes(
+    db: str = _db_option(),
+    speaker: Optional[str] = typer.Option(None, "--speaker", "-s", metavar="ENTITY", help="Only this speaker."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="direct or indirect."),
+    limit: int = typer.Option(100, "--limit", "-n", min=1),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"),
+) -> None:
+    """Quotes and reported statements with their speakers, by event time."""
+    with _store(db) as store:
+        where, params = [], []
+        if speaker:
+            ids = store.resolve_entity(speaker)
+            if not ids:
+                close = store.entity_suggestions(speaker)
+                hint = ("; did you mean " + ", ".join(f"{n} ({i})" for i, n in close) + "?") if close else ""
+                print(f"error: no entity matches {speaker!r}{hint}", file=sys.stderr)
+                raise typer.Exit(1)
+            where.append(f"q.speaker IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if kind:
+            where.append("q.kind = ?")
+            params.append(kind)
+        rows = store.query(
+            "SELECT a.ext_id, q.kind, q.text, q.speaker, e.name, q.cue, q.time_value, q.certainty, q.char_start, "
+            "q.char_end FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker "
+            + ("WHERE " + " AND ".join(where) if where else "") + " ORDER BY q.time_start, a.pub_start, q.char_start "
+            "LIMIT ?", (*params, limit))
+    cols = ("article", "kind", "text", "speaker", "speaker_name", "cue", "date", "certainty", "start", "end")
+    _print_rows([dict(zip(cols, r)) for r in rows], fmt, ("date", "speaker_name", "kind", "text", "cue", "article"))
+
+
+@app.command()
+def claims(
+    db: str = _db_option(),
+    status: Optional[str] = typer.Option(None, "--status", help="asserted is implicit; reported, unverified, "
+                                         "speculated, denied, confirmed or retracted."),
+    limit: int = typer.Option(100, "--limit", "-n", min=1),
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"),
+) -> None:
+    """Claims whose truth the articles qualify, with their status and the cue that decided it."""
+    with _store(db) as store:
+        where, params = "", []
+        if status:
+            where, params = "WHERE c.status = ?", [status]
+        rows = store.query(
+            "SELECT a.ext_id, a.published, c.status, c.text, c.cue, c.resolution, c.char_start, c.char_end "
+            f"FROM claims c JOIN articles a ON a.id = c.article_id {where} ORDER BY a.pub_start, a.id, c.char_start "
+            "LIMIT ?", (*params, limit))
+    cols = ("article", "published", "status", "text", "cue", "resolution", "start", "end")
+    _print_rows([dict(zip(cols, r)) for r in rows], fmt, ("published", "status", "text", "cue", "resolution",
+                                                          "article"))
+
+
 class StatsFormat(str, Enum):
     table = "table"
     json = "json"

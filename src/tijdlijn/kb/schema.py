@@ -181,6 +181,8 @@ CREATE TABLE events (
     sentence_start INTEGER,
     sentence_end INTEGER,
     is_quote INTEGER NOT NULL DEFAULT 0,
+    status TEXT,
+    resolution TEXT,
     PRIMARY KEY (article_id, idx)
 );
 CREATE INDEX events_time ON events (time_start);

@@ -340,13 +340,13 @@ class Store:
             sent = e.get("sentence") or [None, None]
             ev_rows.append((aid, i, e["start"], e["end"], e["predicate"], e.get("lemma"), e["type"], e.get("modality"),
                             e.get("place"), t.get("value"), *_time_bounds(t), t.get("certainty"), t.get("timex"),
-                            sent[0], sent[1], 1 if e.get("quote") else 0))
+                            sent[0], sent[1], 1 if e.get("quote") else 0, e.get("status"), e.get("resolution")))
             for p in e.get("participants", []):
                 part_rows.append((aid, i, p.get("entity"), p["role"], p.get("text")))
         self.executemany(
             "INSERT INTO events (article_id, idx, char_start, char_end, predicate, lemma, type, modality, place, "
-            "time_value, time_start, time_end, certainty, timex, sentence_start, sentence_end, is_quote) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
+            "time_value, time_start, time_end, certainty, timex, sentence_start, sentence_end, is_quote, status, "
+            "resolution) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
         self.executemany("INSERT INTO event_participants (article_id, event_idx, entity_id, role, text) "
                          "VALUES (?,?,?,?,?)", part_rows)
 

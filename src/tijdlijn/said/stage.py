@@ -61,4 +61,12 @@ def annotate_said(doc: Document) -> Document:
     from tijdlijn.said.events import extract_events
 
     doc.events = extract_events(doc)
+    # an event inside a qualified claim carries the claim's status ("zou om het leven zijn gekomen")
+    for e in doc.events:
+        for c in doc.claims:
+            if c["status"] in ("speculated", "unverified", "denied", "retracted") and c["start"] <= e["start"] < c["end"]:
+                e["status"] = c["status"]
+                if c.get("resolution"):
+                    e["resolution"] = c["resolution"]
+                break
     return doc

@@ -1,0 +1,209 @@
+"""Entity timelines across the collection, ordered by *event* time.
+
+For one entity: the events it takes part in (any role) and what it said (direct
+quotes and reported statements), each with the date it happened (not the date the
+article appeared), the certainty of that date (``sentence``: a date expression in
+the same sentence; ``lead``: the article's lead event time; ``article_date``: only
+the publication date), the article and the sentence as evidence.
+
+* ``last_heard_from``: the latest thing the entity itself said, by event time;
+* ``first_mentioned``: the earliest article (by publication) that mentions it;
+* ``places``: where its events took place, over time;
+* ``contradictions``: the same event (type, participants and place) dated
+  differently by two articles — both sources listed.
+
+``semeval_lines`` renders SemEval-2015 Task 4 TimeLine rows
+(``rank<TAB>date<TAB>doc-sentence-token-event …``; events on the same date share
+a rank; undated events get rank 0 and date ``XXXX-XX-XX``).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from tijdlijn.kb.store import Store
+
+__all__ = ["entity_timeline", "semeval_lines", "UnknownEntity"]
+
+
+class UnknownEntity(LookupError):
+    def __init__(self, ref: str, suggestions: list[tuple[str, str]]):
+        self.ref = ref
+        self.suggestions = suggestions
+        hint = ("; did you mean " + ", ".join(f"{n} ({i})" for i, n in suggestions) + "?") if suggestions else ""
+        super().__init__(f"no entity matches {ref!r}{hint}")
+
+
+def _overlaps(a: tuple[str | None, str | None], lo: str | None, hi: str | None) -> bool:
+    if a[0] is None:
+        return lo is None and hi is None
+    return (hi is None or a[0] <= hi) and (lo is None or (a[1] or a[0]) >= lo)
+
+
+def entity_timeline(store: Store, ref: str, *, date_from: str | None = None, date_to: str | None = None,
+                    limit: int = 5000, context: bool = True) -> dict[str, Any]:
+    ids = store.resolve_entity(ref)
+    if not ids:
+        raise UnknownEntity(ref, store.entity_suggestions(ref))
+    eid = ids[0]
+    row = store.query("SELECT name, type FROM entities WHERE id = ?", (eid,))
+    name, etype = row[0] if row else (ref, None)
+    marks = ",".join("?" * len(ids))
+    items: list[dict[str, Any]] = []
+    texts: dict[int, str] = {}
+
+    def text_of(aid: int) -> str:
+        if aid not in texts:
+            texts[aid] = store.query("SELECT text FROM articles WHERE id = ?", (aid,))[0][0]
+        return texts[aid]
+
+    def sentence(aid: int, a: int, b: int) -> tuple[int, int, str]:
+        t = text_of(aid)
+        s0 = max(t.rfind(". ", 0, a) + 2 if t.rfind(". ", 0, a) >= 0 else 0, t.rfind("\n", 0, a) + 1)
+        ends = [i for i in (t.find(". ", b), t.find("\n", b)) if i >= 0]
+        s1 = min(ends) + 1 if ends else len(t)
+        return s0, s1, t[s0:s1].strip()
+
+    # events the entity takes part in, and the events told around its mentions (context)
+    arts = [r[0] for r in store.query(f"SELECT DISTINCT article_id FROM article_entities WHERE entity_id IN ({marks}) "
+                                      f"ORDER BY article_id LIMIT ?", (*ids, limit))]
+    idset = set(ids)
+    for aid in arts:
+        rows = store.query(
+            "SELECT e.idx, a.ext_id, a.published, e.char_start, e.char_end, e.predicate, e.type, e.modality, e.place, "
+            "e.time_value, e.time_start, e.time_end, e.certainty, e.sentence_start, e.sentence_end, e.status, "
+            "e.resolution FROM events e JOIN articles a ON a.id = e.article_id WHERE e.article_id = ? AND "
+            "e.is_quote = 0 ORDER BY e.idx", (aid,))
+        if not rows:
+            continue
+        parts: dict[int, list[tuple]] = defaultdict(list)
+        for idx, ent, role, ptext in store.query("SELECT event_idx, entity_id, role, text FROM event_participants "
+                                                 "WHERE article_id = ?", (aid,)):
+            parts[idx].append((ent, role, ptext))
+        doc = store.get_document(store.query("SELECT ext_id FROM articles WHERE id = ?", (aid,))[0][0])
+        spans = [(m.start, m.end) for e in doc.entities if e.id in idset for m in e.mentions]
+        sents = [(s.start, s.end) for s in doc.sentences]
+        near: set[int] = set()  # sentences with a mention, and the one after each
+        for k, (s0, s1) in enumerate(sents):
+            if any(s0 <= a < s1 for a, _ in spans):
+                near.update((k, k + 1))
+        for (idx, ext, pub, c0, c1, pred, typ, modality, place, tval, tstart, tend, cert, ss, se, status,
+             resolution) in rows:
+            roles = [p[1] for p in parts[idx] if p[0] in idset]
+            k = next((i for i, (s0, s1) in enumerate(sents) if s0 <= c0 < s1), None)
+            if not roles and (k not in near or not context):
+                continue
+            if not _overlaps((tstart, tend), date_from, date_to):
+                continue
+            ev = doc.text[ss:se].strip() if ss is not None else doc.text[c0:c1]
+            items.append({"date": tval, "start": tstart, "end": tend, "certainty": cert, "kind": typ,
+                          "predicate": pred, "relation": "participant" if roles else "context",
+                          "role": roles[0] if roles else None, "modality": modality, "status": status,
+                          "resolution": resolution, "place": place,
+                          "participants": [{"entity": p[0], "role": p[1], "text": p[2]} for p in parts[idx]],
+                          "text": ev, "article": ext, "published": pub,
+                          "evidence": {"article": ext, "start": c0, "end": c1, "sentence": ev, "sentence_index": k}})
+    # what the entity said
+    for (aid, ext, pub, kind, c0, c1, qtext, cue, tval, tstart, tend, cert) in store.query(
+            f"SELECT q.article_id, a.ext_id, a.published, q.kind, q.char_start, q.char_end, q.text, q.cue, "
+            f"q.time_value, q.time_start, q.time_end, q.certainty FROM quotes q JOIN articles a ON a.id = q.article_id "
+            f"WHERE q.speaker IN ({marks}) ORDER BY q.time_start, a.pub_start LIMIT ?", (*ids, limit)):
+        if not _overlaps((tstart, tend), date_from, date_to):
+            continue
+        s0, s1, sent = sentence(aid, c0, c1)
+        items.append({"date": tval, "start": tstart, "end": tend, "certainty": cert,
+                      "kind": "quote" if kind == "direct" else "statement", "predicate": cue, "role": "speaker",
+                      "relation": "speaker", "status": None, "resolution": None, "participants": [],
+                      "modality": "past", "place": None, "text": qtext, "article": ext, "published": pub,
+                      "evidence": {"article": ext, "start": c0, "end": c1, "sentence": sent}})
+    items.sort(key=lambda it: (it["start"] is None, it["start"] or "", it["end"] or "", it["published"] or "",
+                               it["evidence"]["start"]))
+    said = [it for it in items if it["kind"] in ("quote", "statement") and it["start"]]
+    last = max(said, key=lambda it: (it["end"] or it["start"], it["start"])) if said else None
+    first = store.query(f"SELECT a.ext_id, a.published FROM article_entities ae JOIN articles a ON a.id = ae.article_id "
+                        f"WHERE ae.entity_id IN ({marks}) ORDER BY a.pub_start, a.id LIMIT 1", ids)
+    place_names = {}
+    places = []
+    for it in items:
+        if it.get("place"):
+            if it["place"] not in place_names:
+                r = store.query("SELECT name FROM entities WHERE id = ?", (it["place"],))
+                place_names[it["place"]] = r[0][0] if r else it["place"]
+            places.append({"date": it["date"], "place": it["place"], "name": place_names[it["place"]],
+                           "kind": it["kind"], "article": it["article"]})
+    return {
+        "entity": eid, "name": name, "type": etype, "also": ids[1:],
+        "first_mentioned": {"article": first[0][0], "date": first[0][1]} if first else None,
+        "last_heard_from": ({"date": last["date"], "certainty": last["certainty"], "article": last["article"],
+                             "text": last["text"], "kind": last["kind"]} if last else None),
+        "items": items, "places": places, "contradictions": _contradictions(items),
+    }
+
+
+def _contradictions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        if it["kind"] in ("quote", "statement") or it["certainty"] != "sentence" or not it["start"] or it.get("status"):
+            continue
+        key = (it["kind"], tuple(sorted((p["entity"] or p["text"] or "", p["role"]) for p in it["participants"])),
+               it["place"])
+        groups[key].append(it)
+    out = []
+    for (kind, parts, place), its in groups.items():
+        arts = {it["article"] for it in its}
+        if len(arts) < 2:
+            continue
+        for i, a in enumerate(its):
+            for b in its[i + 1:]:
+                if a["article"] == b["article"]:
+                    continue
+                if a["end"] < b["start"] or b["end"] < a["start"]:
+                    out.append({"kind": kind, "place": place, "participants": [list(p) for p in parts],
+                                "dates": [{"date": a["date"], "article": a["article"], "sentence": a["text"]},
+                                          {"date": b["date"], "article": b["article"], "sentence": b["text"]}]})
+    return out
+
+
+def _semeval_date(it: dict[str, Any]) -> str:
+    """YYYY-MM-DD, YYYY-MM or YYYY (the finest calendar unit covering the event time), else XXXX-XX-XX."""
+    lo, hi = it.get("start"), it.get("end")
+    if not lo or not hi:
+        return "XXXX-XX-XX"
+    if lo == hi:
+        return lo
+    if lo[:7] == hi[:7]:
+        return lo[:7]
+    if lo[:4] == hi[:4]:
+        return lo[:4]
+    return "XXXX-XX-XX"
+
+
+def semeval_lines(store: Store, timeline: dict[str, Any]) -> list[str]:
+    """SemEval-2015 Task 4 TimeLine rows for the timeline's events (quotes excluded)."""
+    from tijdlijn.temporal.tagger import tokenize
+
+    rows: dict[str, list[str]] = defaultdict(list)
+    sent_cache: dict[str, Any] = {}
+    for it in timeline["items"]:
+        if it["kind"] in ("quote", "statement"):
+            continue
+        doc = sent_cache.get(it["article"])
+        if doc is None:
+            doc = sent_cache[it["article"]] = store.get_document(it["article"])
+        pos = it["evidence"]["start"]
+        si = next((i for i, s in enumerate(doc.sentences) if s.start <= pos < s.end), 0)
+        s = doc.sentences[si] if doc.sentences else None
+        toks = tokenize(doc.text[s.start:s.end]) if s else []
+        ti = next((i for i, t in enumerate(toks) if s.start + t.start <= pos < s.start + t.end), 0)
+        word = doc.text[pos:it["evidence"]["end"]].split()[0] if it["evidence"]["end"] > pos else it["predicate"]
+        date = _semeval_date(it)
+        rows[date].append(f"{it['article']}-{si}-{ti}-{word}")
+    out = []
+    rank = 0
+    for date in sorted(rows, key=lambda d: (d == "XXXX-XX-XX", d)):
+        if date == "XXXX-XX-XX":
+            out.append("\t".join(["0", date, *rows[date]]))
+        else:
+            rank += 1
+            out.append("\t".join([str(rank), date, *rows[date]]))
+    return out
