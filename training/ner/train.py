@@ -95,18 +95,37 @@ def viterbi(em, T, start, end):
     return best[::-1]
 
 
-def decode_all(docs_ems, T, start, end, labels, consistency=True):
-    """Viterbi-decode per-document emission lists; returns predicted tags."""
+def decode_all(docs_ems, T, start, end, labels, consistency=True, mode="hard", bias=None):
+    """Viterbi-decode per-document emission lists; returns predicted tags.
+    ``mode``/``bias`` as in NerTagger (consistency_mode, per-label bias)."""
     pred = []
     for toks, ems in docs_ems:
+        if bias is not None:
+            ems = [e + bias for e in ems]
         p = [[labels[k] for k in viterbi(e, T, start, end)] for e in ems]
         if consistency:
+            if mode == "soft":
+                p = ner._soft_consistency(toks, p, lambda idx: ner._marginals([ems[i] for i in idx], T, start, end),
+                                          labels)
             p = ner._doc_consistency(toks, p)
         pred.extend(p)
     return pred
 
 
-def save_model(path: Path, labels, attrs, W, T, clusters, lcstat, gz, lex, meta, extra=None):
+def train_names(docs) -> dict:
+    """Entity names of labelled documents -> majority type."""
+    from collections import Counter, defaultdict
+
+    votes = defaultdict(Counter)
+    for doc in docs:
+        for toks, tags in doc:
+            for a, b, typ in ner.spans_from_iob(tags):
+                if toks[a][:1].isupper() and all(" " not in t and "\t" not in t for t in toks[a:b]):
+                    votes[tuple(toks[a:b])][typ] += 1
+    return {k: c.most_common(1)[0][0] for k, c in votes.items()}
+
+
+def save_model(path: Path, labels, attrs, W, T, clusters, lcstat, gz, lex, meta, extra=None, names=None):
     cl_words = list(clusters)
     if cl_words:
         cl_ids = np.array([[int(x, 16) for x in clusters[w]] for w in cl_words], dtype=np.uint16)
@@ -118,6 +137,8 @@ def save_model(path: Path, labels, attrs, W, T, clusters, lcstat, gz, lex, meta,
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     arrays = dict(extra or {})
+    if names:
+        arrays["ng"] = ner._pack_strings("%s\t%s" % (typ, " ".join(k)) for k, typ in names.items())
     if attrs is not None:
         arrays["attrs"] = ner._pack_strings(attrs)
         arrays["W"] = W.astype(np.float32)
@@ -182,12 +203,22 @@ def main(argv=None) -> int:
     ap.add_argument("--no-gazetteer", action="store_true")
     ap.add_argument("--no-doc-features", action="store_true")
     ap.add_argument("--lexicon", action="store_true", help="word-list features (Debian wdutch / wamerican)")
+    ap.add_argument("--train-names", action="store_true",
+                    help="CRF features from a list of the entity names in the training data "
+                         "(2-fold jackknife over documents while training)")
     ap.add_argument("--no-doc-consistency", action="store_true")
     ap.add_argument("--cluster-ks", default="32,128,512")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--train-on-dev", action="store_true",
                     help="also train on the dev file (final model; dev scores then meaningless)")
     ap.add_argument("--tag", default="", help="suffix for the output file (experiments)")
+    ap.add_argument("--consistency", default="auto", choices=["auto", "hard", "soft"],
+                    help="document consistency mode of the ensemble (auto: pick the best on dev)")
+    ap.add_argument("--org-bias-grid", default="0,0.25,0.5,0.75,1.0",
+                    help="candidate score offsets for the ORG labels, picked on dev (ensemble; '0' = none)")
+    ap.add_argument("--crf-model", default="",
+                    help="re-use this trained CRF (.npz written by an earlier --combine-with run) "
+                         "instead of training one (experiments)")
     ap.add_argument("--combine-with", default="",
                     help="BiLSTM-CRF model (.npz from train_nn.py): re-use its resources, train the CRF, "
                          "tune the mixing weight on dev and write the ensemble as ner-<lang>.npz")
@@ -237,11 +268,37 @@ def main(argv=None) -> int:
     else:
         clusters, lcstat, gz, lex = build_resources(args.lang, data_dir, train_docs, opts)
     fx = ner.FeatureExtractor(clusters, lcstat, gz, opts, lex)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "lang": args.lang,
+        "options": opts,
+        "trainer": {"algorithm": "lbfgs", "c1": args.c1, "c2": args.c2, "max_iter": args.max_iter},
+        "train_files": [data.FILES[args.lang][1]] + ([data.FILES[args.lang][2]] if args.train_on_dev else []),
+        "created": time.strftime("%Y-%m-%d"),
+    }
+    if args.crf_model:
+        if not args.combine_with:
+            ap.error("--crf-model needs --combine-with")
+        tagger = ner.NerTagger(Path(args.crf_model), args.lang)
+        meta["trainer"] = tagger.meta.get("trainer", meta["trainer"])
+        print("CRF from %s" % args.crf_model, flush=True)
+        combine(args, tagger, args.combine_with, dev_docs, meta)
+        return 0
 
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tok = 0
-    for doc in train_docs:
-        feats = fx.doc_features([toks for toks, _ in doc])
+    names = {}
+    fxs = [fx, fx]
+    if args.train_names:
+        names = train_names(train_docs)
+        # jackknife: documents of one half see only the names of the other half
+        fxs = [ner.FeatureExtractor(clusters, lcstat, gz, opts, lex, train_names(train_docs[1 - k :: 2]))
+               for k in (0, 1)]
+        opts["train_names"] = True
+        print("training-data names: %d" % len(names), flush=True)
+    for di, doc in enumerate(train_docs):
+        feats = fxs[di % 2].doc_features([toks for toks, _ in doc])
         for (toks, tags), f in zip(doc, feats):
             trainer.append(f, tags)
             n_tok += len(toks)
@@ -250,8 +307,6 @@ def main(argv=None) -> int:
         "c1": args.c1, "c2": args.c2, "max_iterations": args.max_iter,
         "feature.possible_transitions": True,
     })
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
     crf_file = str(work / ("ner-%s%s.crfsuite" % (args.lang, args.tag)))
     t1 = time.time()
     trainer.train(crf_file)
@@ -261,14 +316,7 @@ def main(argv=None) -> int:
     out = Path(args.out) / ("ner-%s%s.npz" % (args.lang, args.tag))
     if args.combine_with:
         out = work / ("ner-%s%s-crf.npz" % (args.lang, args.tag))
-    meta = {
-        "lang": args.lang,
-        "options": opts,
-        "trainer": {"algorithm": "lbfgs", "c1": args.c1, "c2": args.c2, "max_iter": args.max_iter},
-        "train_files": [data.FILES[args.lang][1]] + ([data.FILES[args.lang][2]] if args.train_on_dev else []),
-        "created": time.strftime("%Y-%m-%d"),
-    }
-    save_model(out, labels, attrs, W, T, clusters, lcstat, gz, lex, meta)
+    save_model(out, labels, attrs, W, T, clusters, lcstat, gz, lex, meta, names=names)
     print("saved %s: %.1f MB, %d attributes" % (out, out.stat().st_size / 1e6, len(attrs)), flush=True)
 
     # evaluate with the shipped inference code
@@ -325,7 +373,25 @@ def combine(args, crf_tagger, nn_paths, dev_docs, meta):
         if best is None or f1 > best[0]:
             best = (f1, a)
     a = best[1]
+    # document-consistency mode and ORG score offset, picked on dev at the chosen weight
+    docs = [(tc, [a * ec + en for ec, en in zip(Ec, En)]) for (tc, Ec), (_, En) in zip(ems_c, ems_n)]
+    org = np.array([lab.endswith("-ORG") for lab in labels], dtype=np.float32)
+    modes = ["hard", "soft"] if args.consistency == "auto" else [args.consistency]
+    grid = [float(x) for x in args.org_bias_grid.split(",") if x.strip()] or [0.0]
+    best2 = None
+    for mode in modes:
+        for b in grid:
+            pred = decode_all(docs, a * crf_tagger._T + nT, nS, nE, labels, mode=mode,
+                              bias=(b * org if b else None))
+            f1 = evaluate(gold, pred)["overall"]["f1"]
+            print("consistency %s, ORG bias %.2f: dev F1 %.2f" % (mode, b, f1), flush=True)
+            if best2 is None or f1 > best2[0] + 1e-9:
+                best2 = (f1, mode, b)
+    _, mode, b = best2
+    print("chosen: crf weight %.2f, consistency %s, ORG bias %.2f" % (a, mode, b), flush=True)
     arrays = {}
+    if b:
+        arrays["bias"] = (b * org).astype(np.float32)
     prefixes = []
     for i, p in enumerate(nn_paths):
         pre = "" if i == 0 else "m%d_" % (i + 1)
@@ -336,6 +402,9 @@ def combine(args, crf_tagger, nn_paths, dev_docs, meta):
             if i == 0:
                 for key in ("cl_words", "cl_ids", "lc_words", "lc_vals", "gz", "lx_words", "lx_vals"):
                     arrays[key] = z[key]
+    if crf_tagger.features.names:
+        arrays["ng"] = ner._pack_strings("%s\t%s" % (typ, " ".join(k))
+                                         for k, typ in crf_tagger.features.names.items())
     arrays["start"] = sum(t.start for t in nn_taggers).astype(np.float32)
     arrays["end"] = nE.astype(np.float32)
     arrays["attrs"] = ner._pack_strings(sorted(crf_tagger.attr_index, key=crf_tagger.attr_index.get))
@@ -344,6 +413,7 @@ def combine(args, crf_tagger, nn_paths, dev_docs, meta):
     nn_meta = dict(nn_taggers[0].meta)
     nn_meta.update({"kind": "ensemble", "nets": prefixes, "crf_weight": a, "crf_trainer": meta["trainer"],
                     "nn_trainers": [t.meta.get("trainer") for t in nn_taggers],
+                    "consistency_mode": mode, "org_bias": b,
                     "labels": labels, "format": ner.FORMAT_VERSION})
     out = Path(args.out) / ("ner-%s%s.npz" % (args.lang, args.tag))
     tmp = out.with_suffix(".tmp.npz")

@@ -118,12 +118,16 @@ class FeatureExtractor:
         gazetteer: dict[tuple[str, ...], str] | None = None,
         options: dict | None = None,
         lexicon: dict[str, str] | None = None,
+        names: dict[tuple[str, ...], str] | None = None,
     ) -> None:
         self.clusters = clusters or {}
         self.lexicon = lexicon or {}
         self.lcstat = lcstat or {}
         self.gazetteer = gazetteer or {}
         self.gaz_maxlen = max((len(k) for k in self.gazetteer), default=0)
+        # names seen in the labelled training data -> their majority type
+        self.names = names or {}
+        self.names_maxlen = max((len(k) for k in self.names), default=0)
         self.options = dict(options or {})
         self.use_doc = bool(self.options.get("doc_features", True))
         self._cache: dict[str, tuple[list[str], dict]] = {}
@@ -201,13 +205,16 @@ class FeatureExtractor:
 
     # -- gazetteer ---------------------------------------------------------
     def _gaz(self, toks: Sequence[str]) -> list[str | None]:
+        return self._match(toks, self.gazetteer, self.gaz_maxlen)
+
+    @staticmethod
+    def _match(toks: Sequence[str], gz: dict, maxlen: int) -> list[str | None]:
+        """Longest-match lookup of capitalised token sequences -> B-/I- tags."""
         n = len(toks)
         out: list[str | None] = [None] * n
-        if not self.gazetteer:
+        if not gz:
             return out
-        gz = self.gazetteer
         i = 0
-        maxlen = self.gaz_maxlen
         while i < n:
             if not toks[i][:1].isupper():
                 i += 1
@@ -273,6 +280,7 @@ class FeatureExtractor:
         words = [self._word(w) for w in sent]
         descs = [d for _, d in words]
         gaz = self._gaz(sent)
+        ng = self._match(sent, self.names, self.names_maxlen) if self.names else None
         allcaps = n > 2 and all(not w[:1].isalpha() or w.isupper() for w in sent)
         pad = {"l": "<S>", "sh": "<S>", "c": "<S>", "c2": "<S>", "T": "<S>", "lc": "<S>"}
         padE = {"l": "</S>", "sh": "</S>", "c": "</S>", "c2": "</S>", "T": "</S>", "lc": "</S>"}
@@ -320,6 +328,13 @@ class FeatureExtractor:
                 f.append("-1gz=" + gaz[i - 1])
             if i + 1 < n and gaz[i + 1] is not None:
                 f.append("+1gz=" + gaz[i + 1])
+            if ng is not None:
+                if ng[i] is not None:
+                    f.append("ng=" + ng[i])
+                if i > 0 and ng[i - 1] is not None:
+                    f.append("-1ng=" + ng[i - 1])
+                if i + 1 < n and ng[i + 1] is not None:
+                    f.append("+1ng=" + ng[i + 1])
             if use_doc and w[:1].isupper():
                 lw = d0["l"]
                 cm = cap_mid.get(lw, 0)
@@ -554,6 +569,7 @@ class NerTagger:
                 lc_words = _unpack_strings(z["lc_words"])
                 lc_vals = _unpack_strings(z["lc_vals"])
                 gz_entries = _unpack_strings(z["gz"])
+                ng_entries = _unpack_strings(z["ng"]) if "ng" in z.files else []
                 if "lx_words" in z.files:
                     lexicon = dict(zip(_unpack_strings(z["lx_words"]), _unpack_strings(z["lx_vals"])))
                 else:
@@ -562,6 +578,10 @@ class NerTagger:
                 L = len(self.labels)
                 self.start = np.ascontiguousarray(z["start"], dtype=np.float32) if "start" in z.files else np.zeros(L, np.float32)
                 self.end = np.ascontiguousarray(z["end"], dtype=np.float32) if "end" in z.files else np.zeros(L, np.float32)
+                # optional per-label score offset (tuned on dev, e.g. towards ORG)
+                self.bias = np.ascontiguousarray(z["bias"], dtype=np.float32) if "bias" in z.files else None
+                if self.bias is not None and self.bias.shape != (L,):
+                    raise ValueError("bias shape does not match")
                 if self.kind not in ("crf", "bilstm", "ensemble"):
                     raise ValueError("unknown model kind %r" % self.kind)
                 self.W = None
@@ -594,8 +614,16 @@ class NerTagger:
         for e in gz_entries:
             typ, _, name = e.partition("\t")
             gazetteer[tuple(name.split(" "))] = typ
-        self.features = FeatureExtractor(clusters, lcstat, gazetteer, meta.get("options", {}), lexicon)
+        names: dict[tuple[str, ...], str] = {}
+        for e in ng_entries:
+            typ, _, name = e.partition("\t")
+            names[tuple(name.split(" "))] = typ
+        self.features = FeatureExtractor(clusters, lcstat, gazetteer, meta.get("options", {}), lexicon, names)
         self.doc_consistency = bool(meta.get("options", {}).get("doc_consistency", True))
+        # "hard": majority vote over predicted types; "soft": names predicted
+        # with conflicting types get the type with the highest summed
+        # posterior probability over their occurrences
+        self.consistency_mode = str(meta.get("consistency_mode", "hard"))
         # transitions that are invalid in IOB2 (O -> I-X, B-X -> I-Y, ...)
         self._start = self.start.copy()
         for j, lab in enumerate(self.labels):
@@ -663,8 +691,14 @@ class NerTagger:
                     out = net.emissions([nonempty[i] for i in chunk], [inputs[i] for i in chunk])
                     for i, e in zip(chunk, out):
                         ems[i] = e if ems[i] is None else ems[i] + e
+        if self.bias is not None:
+            ems = [e + self.bias for e in ems]
         it = iter(ems)
         return [next(it) if s else np.zeros((0, len(self.labels)), np.float32) for s in sents]
+
+    def marginals(self, ems: list[np.ndarray]) -> list[np.ndarray]:
+        """Posterior label probabilities [n_tokens, n_labels] of each sentence."""
+        return _marginals(ems, self._T, self._start, self.end)
 
     def _viterbi(self, em: np.ndarray) -> list[int]:
         n, L = em.shape
@@ -695,14 +729,101 @@ class NerTagger:
         sents = [[str(t) for t in s] for s in sentences]
         labels = self.labels
         out: list[list[str]] = []
-        for sent, em in zip(sents, self.emissions(sents)):
+        ems = self.emissions(sents)
+        for sent, em in zip(sents, ems):
             if not sent:
                 out.append([])
                 continue
             out.append([labels[k] for k in self._viterbi(em)])
         if self.doc_consistency and len(sents) > 1:
+            if self.consistency_mode == "soft":
+                out = _soft_consistency(sents, out, lambda idx: self.marginals([ems[i] for i in idx]), labels)
             out = _doc_consistency(sents, out)
         return out
+
+
+def _marginals(ems: list[np.ndarray], T: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[np.ndarray]:
+    """Forward-backward posterior marginals of a linear-chain CRF for a batch of
+    sentences (scaled, in probability space; all sentences advance together)."""
+    if not ems:
+        return []
+    L = T.shape[0]
+    B = len(ems)
+    n_max = max(len(e) for e in ems)
+    expT = np.exp(np.asarray(T, dtype=np.float64) - np.max(T))
+    st = np.exp(np.asarray(start, dtype=np.float64) - np.max(start))
+    en = np.exp(np.asarray(end, dtype=np.float64) - np.max(end))
+    # E_left: sentences left-aligned (forward), E_right: right-aligned (backward)
+    E_left = np.ones((n_max, B, L))
+    E_right = np.ones((n_max, B, L))
+    for b, e in enumerate(ems):
+        e = np.asarray(e, dtype=np.float64)
+        x = np.exp(e - e.max(axis=1, keepdims=True))
+        E_left[: len(e), b] = x
+        E_right[n_max - len(e) :, b] = x
+    alpha = np.empty((n_max, B, L))
+    a = st * E_left[0]
+    alpha[0] = a = a / a.sum(axis=1, keepdims=True)
+    for t in range(1, n_max):
+        a = (a @ expT) * E_left[t]
+        alpha[t] = a = a / a.sum(axis=1, keepdims=True)
+    beta = np.empty((n_max, B, L))
+    g = np.broadcast_to(en, (B, L)).copy()
+    beta[n_max - 1] = g
+    for t in range(n_max - 2, -1, -1):
+        g = (E_right[t + 1] * g) @ expT.T
+        beta[t] = g = g / g.sum(axis=1, keepdims=True)
+    out = []
+    for b, e in enumerate(ems):
+        n = len(e)
+        p = alpha[:n, b] * beta[n_max - n :, b]
+        out.append(p / p.sum(axis=1, keepdims=True))
+    return out
+
+
+def _soft_consistency(sents: list[list[str]], tags: list[list[str]], marginals, labels: Sequence[str]) -> list[list[str]]:
+    """Names (exact token sequences) predicted with more than one type in the
+    document get the type with the highest summed posterior probability over
+    all their predicted occurrences.  ``marginals(indices)`` returns the posterior
+    label probabilities of those sentences; it is only called (once) for the
+    sentences holding such a conflicting name."""
+    spans_per_sent = [spans_from_iob(t) for t in tags]
+    types_of: dict[tuple[str, ...], set] = defaultdict(set)
+    for s, sp in zip(sents, spans_per_sent):
+        for a, b, typ in sp:
+            types_of[tuple(s[a:b])].add(typ)
+    conflicts = {k for k, v in types_of.items() if len(v) > 1}
+    if not conflicts:
+        return tags
+    types = sorted({lab[2:] for lab in labels if lab != "O"})
+    li = {lab: i for i, lab in enumerate(labels)}
+    votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    need = [i for i, (s, sp) in enumerate(zip(sents, spans_per_sent))
+            if any(tuple(s[a:b]) in conflicts for a, b, _ in sp)]
+    margs = dict(zip(need, marginals(need)))
+    for i in need:
+        s, sp, m = sents[i], spans_per_sent[i], margs[i]
+        for a, b, _ in sp:
+            key = tuple(s[a:b])
+            if key not in conflicts:
+                continue
+            for typ in types:
+                bi, ii = li.get("B-" + typ), li.get("I-" + typ)
+                v = m[a, bi] + (m[a + 1 : b, ii].sum() if b - a > 1 else 0.0)
+                votes[key][typ] += float(v) / (b - a)
+    out = []
+    for s, t, sp in zip(sents, tags, spans_per_sent):
+        t = list(t)
+        for a, b, typ in sp:
+            key = tuple(s[a:b])
+            if key in conflicts:
+                best = votes[key].most_common(1)[0][0]
+                if best != typ:
+                    t[a] = "B-" + best
+                    for k in range(a + 1, b):
+                        t[k] = "I-" + best
+        out.append(t)
+    return out
 
 
 def _doc_consistency(sents: list[list[str]], tags: list[list[str]]) -> list[list[str]]:
