@@ -23,6 +23,7 @@ Pronouns are out of scope here.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 import unicodedata
@@ -534,14 +535,18 @@ class _Clusterer:
         return [(a, b) for a, b in out if b > a]
 
     def _sentence_of(self, pos: int) -> tuple[int, int]:
-        for a, b in self.sentences:
-            if a <= pos < b:
-                return a, b
+        starts = self.__dict__.get("_sent_starts")
+        if starts is None or len(starts) != len(self.sentences):
+            starts = self._sent_starts = [a for a, _ in self.sentences]
+        i = bisect.bisect_right(starts, pos) - 1
+        if 0 <= i < len(self.sentences) and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return self.sentences[i]
         return 0, len(self.text)
 
     def _clean_spans(self, spans) -> list[_M]:
         seen = set()
         out: list[_M] = []
+        max_end = -1
         for s in sorted(spans, key=lambda s: (s[0], -s[1])):
             a, b, t = int(s[0]), int(s[1]), str(s[2]).upper()
             t = {"PERSON": "PER", "GPE": "LOC", "NORP": "MISC", "FAC": "LOC"}.get(t, t)
@@ -556,10 +561,11 @@ class _Clusterer:
                 b -= 1
             if b <= a or (a, b) in seen:
                 continue
-            if any(o.start <= a and b <= o.end for o in out):
+            if b <= max_end and any(o.start <= a and b <= o.end for o in reversed(out)):
                 continue  # nested inside an accepted span
             seen.add((a, b))
             out.append(_M(a, b, self.text[a:b], t, self.text[a:b]))
+            max_end = max(max_end, b)
         return out
 
     # ---- union-find ----------------------------------------------------
@@ -708,7 +714,10 @@ class _Clusterer:
         """Unlabelled repeats of a name the tagger found elsewhere in the article."""
         if not self.propagate:
             return
-        taken = [(m.start, m.end) for n in self.nodes for m in n.mentions]
+        taken = bytearray(len(self.text) + 1)  # 1 where a mention already is (overlap test in C, not O(n))
+        for n in self.nodes:
+            for m in n.mentions:
+                taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         for i, node in enumerate(list(self.nodes)):
             names = {m.name for m in node.mentions if m.name == m.text}
             for name in sorted(names):
@@ -716,9 +725,9 @@ class _Clusterer:
                     continue
                 for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w]|-\w)", self.text):
                     a, b = hit.span()
-                    if any(a < e and s < b for s, e in taken):
+                    if taken.find(1, a, b) >= 0:
                         continue
-                    taken.append((a, b))
+                    taken[a:b] = b"\x01" * (b - a)
                     node.mentions.append(_M(a, b, name, node.type, name, "propagated"))
         for node in self.nodes:
             node.mentions.sort(key=lambda m: m.start)
@@ -892,10 +901,23 @@ class _Clusterer:
             t = self.L.roles.get((fold(last),))
             if t and prefix:
                 return fold(last), prefix, t
-        if not w.isupper():
-            for head, t in self.L.closed_heads:
-                if f.endswith(head) and len(f) - len(head) >= 3 and "-" not in f:
-                    return head, w[: len(w) - len(head)], t
+        if not w.isupper() and "-" not in f:
+            index = self.__dict__.get("_head_index")
+            if index is None:
+                index = {}
+                for order, (head, t) in enumerate(self.L.closed_heads):
+                    index.setdefault(head, (order, t))
+                self._head_index = index
+                self._head_lengths = sorted({len(h) for h in index})
+            best = None
+            for n in self._head_lengths:  # the first head in list order that ends the word
+                if len(f) - n < 3:
+                    break
+                hit = index.get(f[-n:])
+                if hit is not None and (best is None or hit[0] < best[0]):
+                    best = (hit[0], f[-n:], hit[1])
+            if best is not None:
+                return best[1], w[: len(w) - len(best[1])], best[2]
         return None
 
     def _words(self, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -906,11 +928,17 @@ class _Clusterer:
         return all(c.isspace() or c in _QUOTES for c in self.text[a:b])
 
     def _mention_at(self, pos: int) -> tuple[int, _M] | None:
-        for i, n in enumerate(self.nodes):
-            for m in n.mentions:
-                if m.start == pos and m.kind != "role":
-                    return i, m
-        return None
+        # index by start offset, rebuilt only when mentions were added (linear overall, not per call)
+        size = sum(len(n.mentions) for n in self.nodes)
+        cache = self.__dict__.get("_at_cache")
+        if cache is None or cache[0] != size:
+            index: dict[int, tuple[int, _M]] = {}
+            for i, n in enumerate(self.nodes):
+                for m in n.mentions:
+                    if m.kind != "role":
+                        index.setdefault(m.start, (i, m))
+            cache = self._at_cache = (size, index)
+        return cache[1].get(pos)
 
     def _node_by_name(self, name: str) -> int | None:
         key = normalise_name(name)

@@ -860,16 +860,19 @@ def _doc_consistency(sents: list[list[str]], tags: list[list[str]]) -> list[list
                 longer.append((tuple(s[a:b]), typ))
     if not longer:
         return out
+    # every proper sub-sequence of a longer name -> the types of the names containing it
+    # (an index, so this is linear in the document rather than quadratic)
+    inside: dict[tuple, Counter] = {}
+    for lk, lt in longer:
+        subs = {tuple(lk[i:i + n]) for n in range(1, len(lk)) for i in range(len(lk) - n + 1)}
+        for sub in subs:
+            inside.setdefault(sub, Counter())[lt] += 1
     final = []
     for s, t in zip(sents, out):
         t = list(t)
         for a, b, typ in spans_from_iob(t):
             key = tuple(s[a:b])
-            n = len(key)
-            c = Counter(
-                lt for lk, lt in longer
-                if len(lk) > n and any(lk[i : i + n] == key for i in range(len(lk) - n + 1))
-            )
+            c = inside.get(key, Counter())
             if c:
                 best, nb = c.most_common(1)[0]
                 if best == "PER" and best != typ and nb > c[typ]:

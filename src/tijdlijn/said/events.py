@@ -20,6 +20,7 @@ punt", "bereiden … voor", "zal"), ``ongoing`` or ``past`` from cues in the cla
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -94,7 +95,14 @@ def load_events(code: str) -> EventLanguage:
 
 
 def _time(doc: Document, s0: int, s1: int, pos: int, E: "EventLanguage") -> dict[str, Any]:
-    cands: list[Timex] = [t for t in doc.timexes if s0 <= t.start < s1 and t.type in ("DATE", "TIME", "DURATION")]
+    tx = _sorted_timexes(doc)
+    i = bisect.bisect_left(tx[0], s0)
+    cands: list[Timex] = []
+    while i < len(tx[0]) and tx[0][i] < s1:
+        t = tx[1][i]
+        if t.type in ("DATE", "TIME", "DURATION"):
+            cands.append(t)
+        i += 1
     usable = []
     for t in cands:
         iv = _interval(doc, t, E)
@@ -110,6 +118,19 @@ def _time(doc: Document, s0: int, s1: int, pos: int, E: "EventLanguage") -> dict
         return {"value": None, "timex": None, "granularity": None, "certainty": "unknown", "start": None, "end": None}
     return {"value": d.value, "timex": None, "granularity": d.granularity, "certainty": "article_date",
             "start": d.earliest.isoformat(), "end": d.latest.isoformat()}
+
+
+def _sorted_timexes(doc: Document) -> tuple[list[int], list[Timex]]:
+    key = (id(doc.timexes), len(doc.timexes))
+    cached = _INDEX_CACHE.get(id(doc))
+    if cached is None or cached[0] != key:
+        ts = sorted(doc.timexes, key=lambda t: t.start)
+        cached = (key, ([t.start for t in ts], ts))
+        _INDEX_CACHE[id(doc)] = cached
+    return cached[1]
+
+
+_INDEX_CACHE: dict[int, Any] = {}
 
 
 def _interval(doc: Document, t: Timex, E: "EventLanguage") -> tuple[date, date] | None:
@@ -148,9 +169,11 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
     L = load_said(doc.lang or "nl")
     speech_verbs = [(v.start(), v.end()) for v in L.verb_rx.finditer(text)
                     if L.verb_forms.get(v.group(0).lower()) not in ("according to",)]
+    ment_starts = [m[0] for m in ments]
+    speech_starts = [v[0] for v in speech_verbs]
     for s in doc.sentences:
         s0, s1 = s.start, s.end
-        sent_ments = [m for m in ments if s0 <= m[0] < s1]
+        sent_ments = ments[bisect.bisect_left(ment_starts, s0):bisect.bisect_left(ment_starts, s1)]
         sentence_had_agent = False
         for tm in E.trigger_rx.finditer(text, s0, s1):
             if any(a <= tm.start() < b for a, b in quoted):
@@ -162,7 +185,7 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
             nominal = form in E.nouns or bool(prev_word and prev_word.group(1).lower() in E.noun_markers)
             clause_end = _clause_end(text, tm.end(), s1)
             # only mentions after the last speech verb before the trigger: the speaker is not the agent
-            speech = [v for v in speech_verbs if s0 <= v[0] < tm.start()]
+            speech = speech_verbs[bisect.bisect_left(speech_starts, s0):bisect.bisect_left(speech_starts, tm.start())]
             left = speech[-1][1] if speech else s0
             before = [m for m in sent_ments if left <= m[0] and m[1] <= tm.start() and not _inside(m, sent_ments)]
             after = [m for m in sent_ments if tm.end() <= m[0] < clause_end and not _inside(m, sent_ments)]
@@ -285,10 +308,13 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
                 last_agent = {"entity": None, "text": f.group(0).strip(), "type": "GROUP",
                               "country": _country_of(related, f.start(), f.end(), text)}
     # statements from the quotes layer
+    sent_starts = [x.start for x in doc.sentences]
     for q in doc.quotes:
         if q.get("speaker") is None:
             continue
-        s0, s1 = next(((s.start, s.end) for s in doc.sentences if s.start <= q["start"] < s.end), (q["start"], q["end"]))
+        k = bisect.bisect_right(sent_starts, q["start"]) - 1
+        s0, s1 = ((doc.sentences[k].start, doc.sentences[k].end)
+                  if k >= 0 and q["start"] < doc.sentences[k].end else (q["start"], q["end"]))
         events.append({
             "start": q["start"], "end": q["end"], "predicate": q.get("cue") or "", "lemma": q.get("lemma") or "say",
             "type": "statement", "participants": [{"entity": q["speaker"], "role": "agent",
@@ -299,6 +325,7 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
     events.sort(key=lambda e: e["start"])
     for i, e in enumerate(events, 1):
         e["id"] = f"e{i}"
+    _INDEX_CACHE.pop(id(doc), None)
     return events
 
 

@@ -8,6 +8,8 @@ article date — with ``certainty`` saying which.
 """
 from __future__ import annotations
 
+import bisect
+
 from typing import Any
 
 from tijdlijn.document import Document
@@ -31,12 +33,16 @@ def _lead_time(doc: Document) -> Any:
     return None
 
 
-def time_at(doc: Document, start: int, end: int) -> dict[str, Any]:
+def time_at(doc: Document, start: int, end: int, _index: dict | None = None) -> dict[str, Any]:
     """The time of something said/happening at [start, end): its sentence's date, the lead event
     time, or the article date."""
-    sent = next(((s.start, s.end) for s in doc.sentences if s.start <= start < s.end), (start, end))
-    here = [t for t in doc.timexes if sent[0] <= t.start < sent[1] and t.type in _DATE_TYPES
-            and t.value[:1].isdigit()]
+    idx = _index if _index is not None else _time_index(doc)
+    k = bisect.bisect_right(idx["sent_starts"], start) - 1
+    sent = ((doc.sentences[k].start, doc.sentences[k].end)
+            if k >= 0 and start < doc.sentences[k].end else (start, end))
+    lo = bisect.bisect_left(idx["tx_starts"], sent[0])
+    hi = bisect.bisect_left(idx["tx_starts"], sent[1])
+    here = [t for t in idx["tx"][lo:hi] if t.type in _DATE_TYPES and t.value[:1].isdigit()]
     if here:
         t = min(here, key=lambda t: abs(t.start - start))
         return {"value": t.value, "timex": t.id, "granularity": t.granularity, "certainty": "sentence"}
@@ -49,24 +55,34 @@ def time_at(doc: Document, start: int, end: int) -> dict[str, Any]:
     return {"value": None, "timex": None, "granularity": None, "certainty": "unknown"}
 
 
+def _time_index(doc: Document) -> dict:
+    tx = sorted(doc.timexes, key=lambda t: t.start)
+    return {"sent_starts": [s.start for s in doc.sentences], "tx": tx, "tx_starts": [t.start for t in tx]}
+
+
 def annotate_said(doc: Document) -> Document:
     if doc.lang not in SUPPORTED:
         doc.warnings.append(f"no quote/claim cues for language {doc.lang!r}; quotes and claims not extracted")
         return doc
     quotes = extract_quotes(doc)
+    idx = _time_index(doc)
     for q in quotes:
-        q["time"] = time_at(doc, q["start"], q["end"])
+        q["time"] = time_at(doc, q["start"], q["end"], idx)
     doc.quotes = quotes
     doc.claims = extract_claims(doc, [q for q in quotes if q["kind"] == "indirect"])
     from tijdlijn.said.events import extract_events
 
     doc.events = extract_events(doc)
     # an event inside a qualified claim carries the claim's status ("zou om het leven zijn gekomen")
+    qualified = sorted((c for c in doc.claims if c["status"] in ("speculated", "unverified", "denied", "retracted")),
+                       key=lambda c: c["start"])
+    starts = [c["start"] for c in qualified]
     for e in doc.events:
-        for c in doc.claims:
-            if c["status"] in ("speculated", "unverified", "denied", "retracted") and c["start"] <= e["start"] < c["end"]:
-                e["status"] = c["status"]
-                if c.get("resolution"):
-                    e["resolution"] = c["resolution"]
-                break
+        k = bisect.bisect_right(starts, e["start"]) - 1
+        # claims do not nest, so only the last one starting at or before the event can contain it
+        if k >= 0 and e["start"] < qualified[k]["end"]:
+            c = qualified[k]
+            e["status"] = c["status"]
+            if c.get("resolution"):
+                e["resolution"] = c["resolution"]
     return doc
