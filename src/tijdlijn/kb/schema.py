@@ -207,6 +207,9 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
      {"sqlite": _split(_SQLITE_1), "postgresql": _split(_PG_1)}),
     (2, "quotes, claims, events and their participants",
      {"sqlite": _split(_COMMON_2), "postgresql": _split(_COMMON_2)}),
+    (3, "sentence indices of entity mentions and events (timelines without reading documents)",
+     {d: ["ALTER TABLE article_entities ADD COLUMN sentences TEXT",
+          "ALTER TABLE events ADD COLUMN sentence_index INTEGER"] for d in ("sqlite", "postgresql")}),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -13,6 +13,7 @@ half-written article.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import sqlite3
@@ -299,9 +300,15 @@ class Store:
         self.executemany("INSERT INTO timexes (article_id, tid, char_start, char_end, text, type, value, mod, anchor, "
                          "rule, granularity, about_start, about_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         ent_rows, place_rows, places = [], {}, {}
+        sent_starts = [x.start for x in doc.sentences]
+
+        def sent_index(pos: int) -> int:
+            return max(0, bisect.bisect_right(sent_starts, pos) - 1)
+
         for i, (e, (_eid, why, _n)) in enumerate(zip(doc.entities, assigned)):
             ent_rows.append((aid, i, e.id, e.name, e.type, len(e.mentions), why,
-                             json.dumps({"aliases": e.aliases, "acronyms": e.acronyms}, ensure_ascii=False)))
+                             json.dumps({"aliases": e.aliases, "acronyms": e.acronyms}, ensure_ascii=False),
+                             json.dumps(sorted({sent_index(m.start) for m in e.mentions}))))
             if e.place is not None:
                 p = e.place
                 pid = p.gazetteer_id or f"{p.kind}:{p.country or ''}:{p.name}"
@@ -309,12 +316,12 @@ class Store:
                 prev = place_rows.get(pid)
                 place_rows[pid] = (aid, pid, prev[2] if prev else e.id, (prev[3] if prev else 0) + len(e.mentions))
         self.executemany("INSERT INTO article_entities (article_id, idx, entity_id, local_name, type, mention_count, "
-                         "why, cluster) VALUES (?,?,?,?,?,?,?,?)", ent_rows)
+                         "why, cluster, sentences) VALUES (?,?,?,?,?,?,?,?,?)", ent_rows)
         self.executemany("INSERT INTO places (id, name, lat, lon, country, kind, population) VALUES (?,?,?,?,?,?,?) "
                          "ON CONFLICT (id) DO NOTHING", list(places.values()))
         self.executemany("INSERT INTO article_places (article_id, place_id, entity_id, mention_count) "
                          "VALUES (?,?,?,?)", list(place_rows.values()))
-        self._write_said(aid, doc)
+        self._write_said(aid, doc, sent_index)
         self._index_article(aid, fts.index_text(doc.title, doc.text, doc.lang))
         self._touched.update(e.id for e in doc.entities)
         self._touched.update(old_entities)
@@ -322,7 +329,7 @@ class Store:
 
     _touched: set[str]
 
-    def _write_said(self, aid: int, doc: Document) -> None:
+    def _write_said(self, aid: int, doc: Document, sent_index: Any = None) -> None:
         self.executemany(
             "INSERT INTO quotes (article_id, idx, kind, char_start, char_end, text, speaker, cue, how, time_value, "
             "time_start, time_end, certainty) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -340,13 +347,14 @@ class Store:
             sent = e.get("sentence") or [None, None]
             ev_rows.append((aid, i, e["start"], e["end"], e["predicate"], e.get("lemma"), e["type"], e.get("modality"),
                             e.get("place"), t.get("value"), *_time_bounds(t), t.get("certainty"), t.get("timex"),
-                            sent[0], sent[1], 1 if e.get("quote") else 0, e.get("status"), e.get("resolution")))
+                            sent[0], sent[1], 1 if e.get("quote") else 0, e.get("status"), e.get("resolution"),
+                            sent_index(e["start"]) if sent_index else None))
             for p in e.get("participants", []):
                 part_rows.append((aid, i, p.get("entity"), p["role"], p.get("text")))
         self.executemany(
             "INSERT INTO events (article_id, idx, char_start, char_end, predicate, lemma, type, modality, place, "
             "time_value, time_start, time_end, certainty, timex, sentence_start, sentence_end, is_quote, status, "
-            "resolution) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
+            "resolution, sentence_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
         self.executemany("INSERT INTO event_participants (article_id, event_idx, entity_id, role, text) "
                          "VALUES (?,?,?,?,?)", part_rows)
 

@@ -18,6 +18,7 @@ a rank; undated events get rank 0 and date ``XXXX-XX-XX``).
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -50,67 +51,56 @@ def entity_timeline(store: Store, ref: str, *, date_from: str | None = None, dat
     name, etype = row[0] if row else (ref, None)
     marks = ",".join("?" * len(ids))
     items: list[dict[str, Any]] = []
-    texts: dict[int, str] = {}
 
-    def text_of(aid: int) -> str:
-        if aid not in texts:
-            texts[aid] = store.query("SELECT text FROM articles WHERE id = ?", (aid,))[0][0]
-        return texts[aid]
-
-    def sentence(aid: int, a: int, b: int) -> tuple[int, int, str]:
-        t = text_of(aid)
-        s0 = max(t.rfind(". ", 0, a) + 2 if t.rfind(". ", 0, a) >= 0 else 0, t.rfind("\n", 0, a) + 1)
-        ends = [i for i in (t.find(". ", b), t.find("\n", b)) if i >= 0]
-        s1 = min(ends) + 1 if ends else len(t)
-        return s0, s1, t[s0:s1].strip()
-
-    # events the entity takes part in, and the events told around its mentions (context)
+    # events the entity takes part in, and the events told around its mentions (context):
+    # batched queries over the event and mention tables, no document is decoded
     arts = [r[0] for r in store.query(f"SELECT DISTINCT article_id FROM article_entities WHERE entity_id IN ({marks}) "
                                       f"ORDER BY article_id LIMIT ?", (*ids, limit))]
     idset = set(ids)
-    for aid in arts:
-        rows = store.query(
-            "SELECT e.idx, a.ext_id, a.published, e.char_start, e.char_end, e.predicate, e.type, e.modality, e.place, "
-            "e.time_value, e.time_start, e.time_end, e.certainty, e.sentence_start, e.sentence_end, e.status, "
-            "e.resolution FROM events e JOIN articles a ON a.id = e.article_id WHERE e.article_id = ? AND "
-            "e.is_quote = 0 ORDER BY e.idx", (aid,))
-        if not rows:
-            continue
-        parts: dict[int, list[tuple]] = defaultdict(list)
-        for idx, ent, role, ptext in store.query("SELECT event_idx, entity_id, role, text FROM event_participants "
-                                                 "WHERE article_id = ?", (aid,)):
-            parts[idx].append((ent, role, ptext))
-        doc = store.get_document(store.query("SELECT ext_id FROM articles WHERE id = ?", (aid,))[0][0])
-        spans = [(m.start, m.end) for e in doc.entities if e.id in idset for m in e.mentions]
-        sents = [(s.start, s.end) for s in doc.sentences]
-        near: set[int] = set()  # sentences with a mention, and the one after each
-        for k, (s0, s1) in enumerate(sents):
-            if any(s0 <= a < s1 for a, _ in spans):
-                near.update((k, k + 1))
-        for (idx, ext, pub, c0, c1, pred, typ, modality, place, tval, tstart, tend, cert, ss, se, status,
-             resolution) in rows:
-            roles = [p[1] for p in parts[idx] if p[0] in idset]
-            k = next((i for i, (s0, s1) in enumerate(sents) if s0 <= c0 < s1), None)
-            if not roles and (k not in near or not context):
+    for part in _chunks(arts, 300):
+        amarks = ",".join("?" * len(part))
+        near: dict[int, set[int]] = defaultdict(set)  # article -> sentences with a mention, and the next one
+        for aid, sents in store.query(f"SELECT article_id, sentences FROM article_entities WHERE article_id IN "
+                                      f"({amarks}) AND entity_id IN ({marks})", (*part, *ids)):
+            for k in json.loads(sents or "[]"):
+                near[aid].update((k, k + 1))
+        parts: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+        for aid, idx, ent, role, ptext in store.query(
+                f"SELECT article_id, event_idx, entity_id, role, text FROM event_participants WHERE article_id IN "
+                f"({amarks})", part):
+            parts[(aid, idx)].append((ent, role, ptext))
+        for (aid, idx, ext, pub, c0, c1, pred, typ, modality, place, tval, tstart, tend, cert, ss, se, status,
+             resolution, k, sentence_text) in store.query(
+                f"SELECT e.article_id, e.idx, a.ext_id, a.published, e.char_start, e.char_end, e.predicate, e.type, "
+                f"e.modality, e.place, e.time_value, e.time_start, e.time_end, e.certainty, e.sentence_start, "
+                f"e.sentence_end, e.status, e.resolution, e.sentence_index, "
+                f"SUBSTR(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) "
+                f"FROM events e JOIN articles a ON a.id = e.article_id WHERE e.article_id IN ({amarks}) AND "
+                f"e.is_quote = 0 ORDER BY e.article_id, e.idx", part):
+            roles = [p[1] for p in parts[(aid, idx)] if p[0] in idset]
+            if not roles and (not context or k is None or k not in near[aid]):
                 continue
             if not _overlaps((tstart, tend), date_from, date_to):
                 continue
-            ev = doc.text[ss:se].strip() if ss is not None else doc.text[c0:c1]
+            ev = (sentence_text or "").strip()
             items.append({"date": tval, "start": tstart, "end": tend, "certainty": cert, "kind": typ,
                           "predicate": pred, "relation": "participant" if roles else "context",
                           "role": roles[0] if roles else None, "modality": modality, "status": status,
                           "resolution": resolution, "place": place,
-                          "participants": [{"entity": p[0], "role": p[1], "text": p[2]} for p in parts[idx]],
+                          "participants": [{"entity": p[0], "role": p[1], "text": p[2]} for p in parts[(aid, idx)]],
                           "text": ev, "article": ext, "published": pub,
                           "evidence": {"article": ext, "start": c0, "end": c1, "sentence": ev, "sentence_index": k}})
-    # what the entity said
-    for (aid, ext, pub, kind, c0, c1, qtext, cue, tval, tstart, tend, cert) in store.query(
+    # what the entity said (the quote is its own evidence; the sentence around it is cut from a window)
+    for (aid, ext, pub, kind, c0, c1, qtext, cue, tval, tstart, tend, cert, window, w0) in store.query(
             f"SELECT q.article_id, a.ext_id, a.published, q.kind, q.char_start, q.char_end, q.text, q.cue, "
-            f"q.time_value, q.time_start, q.time_end, q.certainty FROM quotes q JOIN articles a ON a.id = q.article_id "
+            f"q.time_value, q.time_start, q.time_end, q.certainty, "
+            f"SUBSTR(a.text, CASE WHEN q.char_start > 300 THEN q.char_start - 300 ELSE 0 END + 1, "
+            f"q.char_end - q.char_start + 600), CASE WHEN q.char_start > 300 THEN q.char_start - 300 ELSE 0 END "
+            f"FROM quotes q JOIN articles a ON a.id = q.article_id "
             f"WHERE q.speaker IN ({marks}) ORDER BY q.time_start, a.pub_start LIMIT ?", (*ids, limit)):
         if not _overlaps((tstart, tend), date_from, date_to):
             continue
-        s0, s1, sent = sentence(aid, c0, c1)
+        sent = _sentence_in(window or "", c0 - w0, c1 - w0)
         items.append({"date": tval, "start": tstart, "end": tend, "certainty": cert,
                       "kind": "quote" if kind == "direct" else "statement", "predicate": cue, "role": "speaker",
                       "relation": "speaker", "status": None, "resolution": None, "participants": [],
@@ -138,6 +128,19 @@ def entity_timeline(store: Store, ref: str, *, date_from: str | None = None, dat
                              "text": last["text"], "kind": last["kind"]} if last else None),
         "items": items, "places": places, "contradictions": _contradictions(items),
     }
+
+
+def _sentence_in(t: str, a: int, b: int) -> str:
+    """The sentence around [a, b) of a text window (cut at sentence punctuation or a line break)."""
+    s0 = max(t.rfind(". ", 0, a) + 2 if t.rfind(". ", 0, a) >= 0 else 0, t.rfind("\n", 0, a) + 1)
+    ends = [i for i in (t.find(". ", b), t.find("\n", b)) if i >= 0]
+    s1 = min(ends) + 1 if ends else len(t)
+    return t[s0:s1].strip()
+
+
+def _chunks(seq: list, n: int):  # noqa: ANN201
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
 
 
 def _contradictions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
