@@ -182,6 +182,42 @@ def counts(records: list[dict]) -> dict[str, dict[str, int]]:
     return out
 
 
+def load_event_gold(data_dir: str | Path | None = None,
+                    gold_path: str | Path = HERE / "data" / "events_gold.jsonl", *, strict: bool = True) -> list[dict]:
+    """Hand-annotated event gold (``bench/data/events_gold.jsonl``) with ``"text"`` attached.
+
+    Same 65 articles, text conventions and checks as :func:`load_gold`: returns ``[]``
+    when the shared data folder (or its corpus files) is absent; with ``strict`` a
+    missing article, a sha1 mismatch or an event whose trigger/time span falls outside
+    the text raises ``ValueError`` (otherwise such records are dropped). Each event has
+    ``start``/``end`` (trigger), ``type``, ``modality``, ``agent``, ``patient``,
+    ``place``, ``time`` (ISO value or null), ``time_start``/``time_end`` and ``status``;
+    see ``bench/data/EVENTS_GOLD.md``.
+    """
+    records = load_gold(data_dir, gold_path, strict=strict)
+    types = {"attack", "capture", "recapture", "loss", "death", "arrest", "election", "agreement", "release", "meeting"}
+    out = []
+    for r in records:
+        n, problem = len(r["text"]), None
+        for i, e in enumerate(r["events"]):
+            if not (0 <= e["start"] < e["end"] <= n):
+                problem = f"event #{i}: bad trigger span {e['start']},{e['end']}"
+            elif (e["time_start"] is None) != (e["time_end"] is None) or (
+                    e["time_start"] is not None and not (0 <= e["time_start"] < e["time_end"] <= n)):
+                problem = f"event #{i}: bad time span {e['time_start']},{e['time_end']}"
+            elif e["type"] not in types or e["modality"] not in ("past", "ongoing", "future") \
+                    or e["status"] not in (None, "speculated", "denied"):
+                problem = f"event #{i}: bad label {e['type']!r}/{e['modality']!r}/{e['status']!r}"
+            if problem:
+                break
+        if problem:
+            if strict:
+                raise ValueError(f"{r['corpus']} {r['article_id']}: {problem}")
+            continue
+        out.append(r)
+    return out
+
+
 def _show(r: dict) -> None:
     t = r["text"]
 

@@ -56,6 +56,7 @@ class EventLanguage:
     auxiliaries: frozenset[str]
     coordinators: frozenset[str]
     co_agent_rx: re.Pattern[str]
+    compound_heads: dict[str, tuple[str, str]]
     future: re.Pattern[str]
     ongoing: re.Pattern[str]
     past: re.Pattern[str]
@@ -87,6 +88,7 @@ def load_events(code: str) -> EventLanguage:
         period_past=tuple(m.get("period_past", [])), period_future=tuple(m.get("period_future", [])),
         locative=frozenset(m.get("locative", [])), auxiliaries=frozenset(m.get("auxiliaries", [])),
         coordinators=frozenset(m.get("coordinators", [])),
+        compound_heads={h.lower(): (t, h.lower()) for h, t in m.get("compound_heads", {}).items()},
         co_agent_rx=re.compile(r"(?<!\w)" + literal_alternation(m.get("co_agent", ["\x00"])) + r"(?!\w)", re.IGNORECASE),
         future=rx(m["future"]), ongoing=rx(m["ongoing"]), past=rx(m["past"]),
         passive_agent=tuple(m.get("passive_agent", [])), possessives=frozenset(m.get("possessives", [])),
@@ -118,6 +120,43 @@ def _time(doc: Document, s0: int, s1: int, pos: int, E: "EventLanguage") -> dict
         return {"value": None, "timex": None, "granularity": None, "certainty": "unknown", "start": None, "end": None}
     return {"value": d.value, "timex": None, "granularity": d.granularity, "certainty": "article_date",
             "start": d.earliest.isoformat(), "end": d.latest.isoformat()}
+
+
+class _Trig:
+    """A trigger occurrence (the parts of ``re.Match`` the extractor uses)."""
+
+    __slots__ = ("_s", "_e", "_t", "head")
+
+    def __init__(self, s: int, e: int, t: str, head: str | None = None) -> None:
+        self._s, self._e, self._t, self.head = s, e, t, head
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self, _i: int = 0) -> str:
+        return self._t
+
+
+_TOKEN = re.compile(r"[\w-]+")
+
+
+def _triggers(E: "EventLanguage", text: str, s0: int, s1: int) -> list[_Trig]:
+    """Lexicon triggers, plus compound words ending in a trigger head ("kernwapenverdrag")."""
+    out = [_Trig(m.start(), m.end(), m.group(0)) for m in E.trigger_rx.finditer(text, s0, s1)]
+    if E.compound_heads:
+        taken = [(t.start(), t.end()) for t in out]
+        for m in _TOKEN.finditer(text, s0, s1):
+            w = m.group(0).lower()
+            for head in E.compound_heads:
+                if len(w) >= len(head) + 3 and w.endswith(head) and w not in E.triggers:
+                    if not any(a < m.end() and m.start() < b for a, b in taken):
+                        out.append(_Trig(m.start(), m.end(), m.group(0), head))
+                    break
+        out.sort(key=lambda t: t.start())
+    return out
 
 
 def _sorted_timexes(doc: Document) -> tuple[list[int], list[Timex]]:
@@ -175,11 +214,10 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
         s0, s1 = s.start, s.end
         sent_ments = ments[bisect.bisect_left(ment_starts, s0):bisect.bisect_left(ment_starts, s1)]
         sentence_had_agent = False
-        for tm in E.trigger_rx.finditer(text, s0, s1):
-            if any(a <= tm.start() < b for a, b in quoted):
-                continue
+        for tm in _triggers(E, text, s0, s1):
+            in_quote = any(a <= tm.start() < b for a, b in quoted)
             form = tm.group(0).lower()
-            etype, lemma = E.triggers[form]
+            etype, lemma = E.triggers.get(form) or E.compound_heads[tm.head]
             opts = E.options.get(form, {})
             prev_word = re.search(r"(\w+)\W*$", text[max(s0, tm.start() - 30):tm.start()])
             nominal = form in E.nouns or bool(prev_word and prev_word.group(1).lower() in E.noun_markers)
@@ -288,7 +326,7 @@ def extract_events(doc: Document) -> list[dict[str, Any]]:
             events.append({
                 "start": tm.start(), "end": tm.end(), "predicate": tm.group(0), "lemma": lemma, "type": etype,
                 "participants": participants, "place": place, "time": _time(doc, s0, s1, tm.start(), E),
-                "modality": modality, "sentence": [s0, s1],
+                "modality": modality, "sentence": [s0, s1], **({"in_quote": True} if in_quote else {}),
             })
             if agent is not None and agent.get("type") in ("PER", "ORG", "GROUP"):
                 last_agent = {k: v for k, v in agent.items() if k != "via"}
