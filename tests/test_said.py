@@ -61,8 +61,7 @@ def test_dutch_attribution_patterns():
     assert ("direct", "Ik ben het daarmee eens.", "Sigrid Kaag", "zei") in qs
     assert any(k == "indirect" and s == "Sigrid Kaag" and c == "Volgens" and "in voorbereiding" in x
                for k, x, s, c in qs)
-    assert any(k == "indirect" and s == "Sigrid Kaag" and c == "waarschuwde" and x.startswith("dat de kosten")
-               for k, x, s, c in qs)
+    assert ("indirect", "de kosten nog kunnen stijgen tot boven de begroting", "Sigrid Kaag", "waarschuwde") in qs
     assert all(q["time"]["value"] for q in doc.quotes)
 
 
@@ -74,7 +73,8 @@ def test_english_attribution_patterns():
     assert ("direct", "We will rebuild every house,", "Rick Scott", "said") in qs
     assert ("direct", "It will take years,", "Rick Scott", "added") in qs
     assert any(k == "indirect" and s == "Rick Scott" and c == "According to" for k, x, s, c in qs)
-    assert any(k == "indirect" and s == "Joe Biden" and x.startswith("that the federal") for k, x, s, c in qs)
+    # the content span leaves out the complementizer (bench/data/SAID_GOLD.md)
+    assert ("indirect", "the federal government would help", "Joe Biden", "told") in qs
 
 
 def test_unattributed_quote_has_no_speaker_but_candidates():
@@ -148,6 +148,8 @@ def test_quote_finder_never_fails_and_spans_are_sane(text):
 def test_adversarial_inputs_are_fast():
     L = load_said("nl")
     for text in ["‘" * 50_000, "‘a’ " * 20_000, ",," * 40_000, "zou " * 20_000 + "zijn", "niet " * 30_000,
+                 "``" * 40_000, "is het " * 20_000 + "onduidelijk", "klopt " * 20_000, "weet " * 20_000,
+                 "de kans " * 20_000, "rekening " * 20_000 + "gehouden",
                  ("x " * 5000 + "\n\n") * 10, "'" * 60_000]:
         t = time.perf_counter()
         find_quote_spans(text)
@@ -205,3 +207,79 @@ def test_english_events():
     assert ("capture", "past") in types and ("recapture", "past") in types and ("meeting", "future") in types
     retake = next(e for e in doc.events if e["type"] == "recapture")
     assert retake["time"]["value"] == "2017"
+
+
+def test_ptb_quotes_and_description_speakers():
+    t = ("Suspected bombs exploded outside the embassy on Friday, killing dozens of people, witnesses said. "
+         "``It was definitely a bomb,'' said a U.S. Embassy official in Nairobi. "
+         "``You can see a huge crater behind the building,'' he said.")
+    doc = tijdlijn.annotate(t, date="1998-08-07", lang="en")
+    got = [(q["kind"], q["text"], q.get("speaker_text"), q["cue"]) for q in doc.quotes]
+    assert ("indirect", "Suspected bombs exploded outside the embassy on Friday, killing dozens of people",
+            "witnesses", "said") in got
+    assert ("direct", "It was definitely a bomb,", "U.S. Embassy official", "said") in got
+    assert ("direct", "You can see a huge crater behind the building,", "U.S. Embassy official", "said") in got
+
+
+def test_short_quote_with_cue_inverted_and_anaphoric_reports():
+    t = ("De docent is er niet ingeluisd door leerlingen. Dat heeft directeur Nico Woonink maandag gezegd. "
+         "Er gingen geruchten dat de docent naar de site zou zijn gelokt. Daarvan is geen sprake, zegt Woonink. "
+         "De docent ligt bij hen 'erg goed', aldus de directeur.")
+    doc, qs = quotes_of(t)
+    assert ("indirect", "De docent is er niet ingeluisd door leerlingen", "Nico Woonink", "gezegd") in qs
+    assert ("indirect", "Daarvan is geen sprake", "Nico Woonink", "zegt") in qs
+    assert ("direct", "erg goed", "Nico Woonink", "aldus") in qs  # short, but introduced by a cue
+    status = {(c["text"], c["status"]) for c in doc.claims}
+    assert ("de docent naar de site zou zijn gelokt", "speculated") in status
+    assert ("de docent naar de site zou zijn gelokt", "denied") in status  # "Daarvan is geen sprake"
+    assert ("Daarvan is geen sprake", "reported") in status
+
+
+def test_split_cue_continuation_and_definite_description():
+    t = ("Sportwinkelketen Decathlon verkoopt een sporthoofddoek. ,,Wij willen dat iedere vrouw kan rennen,'' "
+         "liet het bedrijf gisteren weten. ,,Dat is ons uitgangspunt.'' "
+         "Minister Agnès Buzyn laat in een reactie weten dat ze het plan niet steunt.")
+    _doc, qs = quotes_of(t)
+    # "het bedrijf" → the organisation named before (the entities layer names it "Sportwinkelketen Decathlon")
+    assert ("direct", "Wij willen dat iedere vrouw kan rennen,", "Sportwinkelketen Decathlon", "liet") in qs
+    assert ("direct", "Dat is ons uitgangspunt.", "Sportwinkelketen Decathlon", None) in qs  # continuation
+    assert any(k == "indirect" and x == "ze het plan niet steunt" and s == "Agnès Buzyn" for k, x, s, c in qs)
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("Het is onduidelijk of de fabriek open blijft.", "unverified"),
+    ("De minister zegt dat de fabriek naar verwachting in mei sluit.", "speculated"),
+    ("Volgens de politie werd de man gisteren aangehouden in Utrecht.", "reported"),
+])
+def test_more_claim_cues(sentence, status):
+    doc = tijdlijn.annotate(sentence, date="2020-01-10", lang="nl")
+    assert status in [c["status"] for c in doc.claims], doc.claims
+
+
+def test_dev_test_split_is_fixed():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from said_eval import split_of
+
+    recs = [{"corpus": "dpgmedia2019-nl-dev"}] * 50 + [{"corpus": "tbaq"}] * 15
+    sp = split_of(recs)
+    assert sp[:35] == ["dev"] * 35 and sp[35:50] == ["test"] * 15
+    assert sp[50:60] == ["dev"] * 10 and sp[60:] == ["test"] * 5
+
+
+def test_adversarial_attribution_is_fast():
+    """Attribution and claim status stay linear on degenerate input (one run-on "sentence", many cues)."""
+    from tijdlijn.document import Document, Span
+
+    texts = ["zegt " * 20_000, "laat " * 20_000 + "weten", ", zegt hij, " * 10_000, "‘a’, aldus " * 10_000,
+             "Dat zegt de de de de " * 5_000, "``a'' said " * 10_000, "volgens de " * 15_000, "Hij zei: " * 10_000,
+             "‘Zin een. Zin twee.’ " * 5_000, "geen sprake " * 10_000]
+    for text in texts:
+        for lang in ("nl", "en"):
+            doc = Document(text=text, lang=lang, sentences=[Span(0, len(text))])
+            t = time.perf_counter()
+            quotes = extract_quotes(doc)
+            extract_claims(doc, [q for q in quotes if q["kind"] == "indirect"])
+            assert time.perf_counter() - t < 10.0, text[:20]
