@@ -543,3 +543,18 @@ def test_reference_article_timeline(reference_article, tmp_path):
     r = cli("timeline", "Al-Baghdadi", "--db", db, "--format", "semeval")
     lines = r.stdout.splitlines()
     assert lines[0] == "per:abu-bakr-al-baghdadi" and lines[1].startswith("1\t2014\tis-audio-2018-08.nl-")
+
+
+def test_entity_counters_match_a_full_recount(db_url, tmp_path):
+    """Counters kept incrementally during ingest equal a recount from the tables."""
+    run_ingest(db_url, [write_jsonl(tmp_path / "a.jsonl", ARTICLES + TIMELINE_ARTICLES)], batch_size=2)
+    changed = [dict(ARTICLES[1], text=ARTICLES[1]["text"] + " Mark Rutte zei het opnieuw.")]
+    run_ingest(db_url, [write_jsonl(tmp_path / "b.jsonl", changed)])
+    with open_store(db_url) as store:
+        kept = store.query("SELECT id, article_count, mention_count, first_date, last_date FROM entities ORDER BY id")
+        store._touched = {r[0] for r in kept}
+        with store.transaction():
+            store.refresh_entities()
+        recount = store.query("SELECT id, article_count, mention_count, first_date, last_date FROM entities "
+                              "ORDER BY id")
+    assert kept == recount and any(r[1] >= 2 for r in kept)

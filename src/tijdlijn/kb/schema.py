@@ -210,6 +210,9 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (3, "sentence indices of entity mentions and events (timelines without reading documents)",
      {d: ["ALTER TABLE article_entities ADD COLUMN sentences TEXT",
           "ALTER TABLE events ADD COLUMN sentence_index INTEGER"] for d in ("sqlite", "postgresql")}),
+    (4, "covering index for the 'talks about' date filter",
+     {d: ["CREATE INDEX timexes_article_about ON timexes (article_id, about_end, about_start)"]
+      for d in ("sqlite", "postgresql")}),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

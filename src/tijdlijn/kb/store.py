@@ -117,6 +117,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self._in_tx = False
+        self._delta: dict[str, list] = {}
 
     # ---- low level --------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -161,6 +162,7 @@ class Store:
             yield self
         except BaseException:
             self._in_tx = False
+            self._delta, self._touched = {}, set()
             self._rollback()
             raise
         self._in_tx = False
@@ -323,8 +325,22 @@ class Store:
                          "VALUES (?,?,?,?)", list(place_rows.values()))
         self._write_said(aid, doc, sent_index)
         self._index_article(aid, fts.index_text(doc.title, doc.text, doc.lang))
-        self._touched.update(e.id for e in doc.entities)
-        self._touched.update(old_entities)
+        if existing:  # an update can remove mentions: recount those entities in full
+            self._touched.update(e.id for e in doc.entities)
+            self._touched.update(old_entities)
+        else:  # a new article only adds: keep the counters incrementally (cost independent of the collection)
+            first, last = cols["pub_start"], cols["pub_end"]
+            per: dict[str, int] = {}
+            for e in doc.entities:
+                per[e.id] = per.get(e.id, 0) + len(e.mentions)
+            for eid, n in per.items():
+                d = self._delta.setdefault(eid, [0, 0, None, None])
+                d[0] += 1
+                d[1] += n
+                if first is not None and (d[2] is None or first < d[2]):
+                    d[2] = first
+                if last is not None and (d[3] is None or last > d[3]):
+                    d[3] = last
         return WriteResult(status, ext)
 
     _touched: set[str]
@@ -359,9 +375,19 @@ class Store:
                          "VALUES (?,?,?,?,?)", part_rows)
 
     def refresh_entities(self) -> None:
-        """Recount articles/mentions and first/last dates of the entities touched since the last call."""
+        """Bring entity counters (articles, mentions, first/last date) up to date: new articles are
+        added incrementally; entities of updated articles are recounted in full."""
         touched = sorted(self._touched)
         self._touched = set()
+        delta, self._delta = self._delta, {}
+        touched_set = set(touched)
+        rows = [(a, m, f, f, l, l, eid) for eid, (a, m, f, l) in sorted(delta.items()) if eid not in touched_set]
+        self.executemany(
+            "UPDATE entities SET article_count = article_count + ?, mention_count = mention_count + ?, "
+            "first_date = CASE WHEN first_date IS NULL OR ? < first_date THEN COALESCE(?, first_date) "
+            "ELSE first_date END, "
+            "last_date = CASE WHEN last_date IS NULL OR ? > last_date THEN COALESCE(?, last_date) ELSE last_date END "
+            "WHERE id = ?", rows)
         for part in _chunks(touched, 400):
             marks = ",".join("?" * len(part))
             self.execute(
@@ -658,17 +684,20 @@ class Store:
                          f"({','.join('?' * len(entities))}))")
             params.extend(entities)
         if places:
-            where.append(f"EXISTS (SELECT 1 FROM article_places p WHERE p.article_id = a.id AND p.place_id IN "
-                         f"({','.join('?' * len(places))}))")
+            where.append(self._place_clause(len(places)))
             params.extend(places)
         if lang:
             where.append("a.lang = ?")
             params.append(lang)
         order = "score DESC, a.pub_start DESC, a.id" if not q.empty else "a.pub_start DESC, a.id"
-        sql = (f"SELECT a.id, a.ext_id, a.title, a.published, {score} AS score, a.lang, a.source "
-               f"FROM {frm} {'AND' if not q.empty and where else ('WHERE' if where else '')} "
-               f"{' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?")
-        rows = self.query(sql, (*params, int(limit), int(offset)))
+        rows = None
+        if not q.empty and not where:
+            rows = self._top_by_rank(q, int(limit), int(offset))  # rank inside the index first, then join
+        if rows is None:
+            sql = (f"SELECT a.id, a.ext_id, a.title, a.published, {score} AS score, a.lang, a.source "
+                   f"FROM {frm} {'AND' if not q.empty and where else ('WHERE' if where else '')} "
+                   f"{' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?")
+            rows = self.query(sql, (*params, int(limit), int(offset)))
         hits = []
         stems = q.sequences()
         for aid, ext, title, pub, sc, lg, src in rows:
@@ -679,6 +708,14 @@ class Store:
 
     def _about_clause(self) -> str:
         raise NotImplementedError
+
+    def _top_by_rank(self, q: fts.Query, limit: int, offset: int) -> list[tuple] | None:
+        """Text-only queries: the best ``offset + limit`` by the index's own ranking, joined afterwards.
+        Exact: when the last wanted score ties with the next one, returns None (the full plan runs)."""
+        return None
+
+    def _place_clause(self, n: int) -> str:
+        return f"EXISTS (SELECT 1 FROM article_places p WHERE p.article_id = a.id AND p.place_id IN ({','.join('?' * n)}))"
 
 
 # ============================================================================ SQLite
@@ -698,6 +735,7 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across process crashes
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA mmap_size = 268435456")  # read the index through the page cache
         except sqlite3.Error as exc:
             raise StoreError(f"{url}: cannot open the SQLite database: {exc}") from None
 
@@ -735,6 +773,34 @@ class SQLiteStore(Store):
     def _about_clause(self) -> str:
         return ("EXISTS (SELECT 1 FROM timexes t WHERE t.article_id = a.id AND t.about_end >= ? AND "
                 "t.about_start <= ? AND julianday(t.about_end) - julianday(t.about_start) <= ?)")
+
+    def _place_clause(self, n: int) -> str:
+        # "+p.place_id": scan the article's few places by primary key instead of probing the place
+        # index once per id (a country code can stand for ~100 place ids)
+        return (f"EXISTS (SELECT 1 FROM article_places p WHERE p.article_id = a.id AND +p.place_id IN "
+                f"({','.join('?' * n)}))")
+
+    def _top_by_rank(self, q: fts.Query, limit: int, offset: int) -> list[tuple] | None:
+        k = offset + limit
+        if k <= 0:
+            return []
+        n = k + 1
+        while True:
+            top = self.query("SELECT rowid, -rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?",
+                             (q.fts5(), n))
+            if len(top) < n:
+                break  # every match fetched
+            if top[-1][1] != top[k - 1][1]:
+                top = [r for r in top if r[1] >= top[k - 1][1]]  # the k best and everything tied with the k-th
+                break
+            if n >= 20000:
+                return None  # a huge tie: the full plan orders it
+            n *= 4
+        score = dict(top)
+        rows = self.query(f"SELECT a.id, a.ext_id, a.title, a.published, a.lang, a.source, a.pub_start FROM articles a "
+                          f"WHERE a.id IN ({','.join('?' * len(top))})", [r[0] for r in top])
+        rows.sort(key=lambda r: (-score[r[0]], _neg(r[6]), r[0]))
+        return [(r[0], r[1], r[2], r[3], score[r[0]], r[4], r[5]) for r in rows[offset:offset + limit]]
 
     def size_bytes(self) -> int:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -807,6 +873,23 @@ class PostgresStore(Store):
 
     def size_bytes(self) -> int:
         return int(self.query("SELECT pg_database_size(current_database())")[0][0])
+
+
+class _neg:
+    """Descending order for strings (None last) inside an ascending sort key."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: str | None) -> None:
+        self.v = v
+
+    def __lt__(self, other: "_neg") -> bool:
+        if self.v is None or other.v is None:
+            return self.v is not None and other.v is None
+        return self.v > other.v
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _neg) and self.v == other.v
 
 
 def _remap_refs(doc: Document, remap: dict[str, str]) -> None:
