@@ -784,18 +784,14 @@ class SQLiteStore(Store):
         k = offset + limit
         if k <= 0:
             return []
-        n = k + 1
-        while True:
-            top = self.query("SELECT rowid, -rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?",
-                             (q.fts5(), n))
-            if len(top) < n:
-                break  # every match fetched
-            if top[-1][1] != top[k - 1][1]:
-                top = [r for r in top if r[1] >= top[k - 1][1]]  # the k best and everything tied with the k-th
-                break
-            if n >= 20000:
-                return None  # a huge tie: the full plan orders it
-            n *= 4
+        # one ranking pass (its cost is scoring every match, whatever the LIMIT), with room for ties at the cut
+        n = max(k + 1, 4 * k, 2000)
+        top = self.query("SELECT rowid, -rank FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?",
+                         (q.fts5(), n))
+        if len(top) == n and top[-1][1] == top[k - 1][1]:
+            return None  # the tie at the cut runs past what was fetched: the full plan orders it
+        if len(top) > k:
+            top = [r for r in top if r[1] >= top[k - 1][1]]  # the k best and everything tied with the k-th
         score = dict(top)
         rows = self.query(f"SELECT a.id, a.ext_id, a.title, a.published, a.lang, a.source, a.pub_start FROM articles a "
                           f"WHERE a.id IN ({','.join('?' * len(top))})", [r[0] for r in top])
