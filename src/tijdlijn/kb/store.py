@@ -690,6 +690,8 @@ class Store:
             where.append("a.lang = ?")
             params.append(lang)
         order = "score DESC, a.pub_start DESC, a.id" if not q.empty else "a.pub_start DESC, a.id"
+        if self.dialect == "sqlite":
+            self._for_search()  # type: ignore[attr-defined]
         rows = None
         if not q.empty and not where:
             rows = self._top_by_rank(q, int(limit), int(offset))  # rank inside the index first, then join
@@ -735,7 +737,6 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across process crashes
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 30000")
-            self.conn.execute("PRAGMA mmap_size = 268435456")  # read the index through the page cache
         except sqlite3.Error as exc:
             raise StoreError(f"{url}: cannot open the SQLite database: {exc}") from None
 
@@ -774,6 +775,13 @@ class SQLiteStore(Store):
         return ("EXISTS (SELECT 1 FROM timexes t WHERE t.article_id = a.id AND t.about_end >= ? AND "
                 "t.about_start <= ? AND julianday(t.about_end) - julianday(t.about_start) <= ?)")
 
+    def _for_search(self) -> None:
+        """Searching reads much of the index: map the file (not while ingesting, where mapped pages of
+        a growing file would only inflate the writer's memory)."""
+        if not getattr(self, "_mmap_on", False):
+            self.conn.execute("PRAGMA mmap_size = 268435456")
+            self._mmap_on = True
+
     def _place_clause(self, n: int) -> str:
         # "+p.place_id": scan the article's few places by primary key instead of probing the place
         # index once per id (a country code can stand for ~100 place ids)
@@ -781,6 +789,7 @@ class SQLiteStore(Store):
                 f"({','.join('?' * n)}))")
 
     def _top_by_rank(self, q: fts.Query, limit: int, offset: int) -> list[tuple] | None:
+        self._for_search()
         k = offset + limit
         if k <= 0:
             return []
