@@ -17,7 +17,7 @@ import csv
 import json
 from typing import IO, Any, Iterator
 
-from tijdlijn.kb.store import Store
+from tijdlijn.kb.store import Store, published_filter
 
 __all__ = ["export", "FORMATS", "ExportError"]
 
@@ -71,13 +71,7 @@ def export(store: Store, fmt: str, out: IO[Any]) -> int:
 def places_feature_collection(store: Store, *, date_from: str | None = None,
                               date_to: str | None = None) -> dict[str, Any]:
     """Places of the articles published in [from, to] (all if not given), RFC 7946 FeatureCollection."""
-    where, params = [], []
-    if date_from:
-        where.append("a.pub_end >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("a.pub_start <= ?")
-        params.append(date_to)
+    where, params = published_filter(date_from, date_to)
     cond = ("WHERE " + " AND ".join(where)) if where else ""
     rows = store.query(
         f"SELECT p.id, p.name, p.lat, p.lon, p.country, p.kind, p.population, COUNT(DISTINCT ap.article_id), "

@@ -666,12 +666,9 @@ class Store:
         else:
             frm, fparams, score = self._fts_select(q)
             params.extend(fparams)
-        if date_from:
-            where.append("a.pub_end >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("a.pub_start <= ?")
-            params.append(date_to)
+        pub_where, pub_params = published_filter(date_from, date_to)
+        where += pub_where
+        params += pub_params
         if about_from or about_to:
             lo, hi = about_from or "0001-01-01", about_to or "9999-12-31"
             from datetime import date as _d
@@ -895,6 +892,18 @@ class _neg:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _neg) and self.v == other.v
+
+
+def published_filter(date_from: str | None, date_to: str | None) -> tuple[list[str], list[str]]:
+    """SQL conditions (on ``articles a``) and parameters: the publication interval overlaps [from, to]."""
+    where, params = [], []
+    if date_from:
+        where.append("a.pub_end >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("a.pub_start <= ?")
+        params.append(date_to)
+    return where, params
 
 
 def _remap_refs(doc: Document, remap: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 from tijdlijn.document import ArticleDate, DateError
 from tijdlijn.kb import text as fts
-from tijdlijn.kb.store import Store
+from tijdlijn.kb.store import Store, published_filter
 
 __all__ = ["ParamError", "NotFound", "Filters", "date_bound", "resolve_filters", "find_articles", "facets",
            "article", "list_entities", "entity_detail", "entity_timeline_geo", "list_quotes", "list_claims",
@@ -178,12 +178,9 @@ def _sql(store: Store, f: Filters) -> _Sql:
     else:
         frm, fparams, score = store._fts_select(q)  # noqa: SLF001 - the backend's own full-text fragment
         params.extend(fparams)
-    if f.date_from:
-        where.append("a.pub_end >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        where.append("a.pub_start <= ?")
-        params.append(f.date_to)
+    pub_where, pub_params = published_filter(f.date_from, f.date_to)
+    where += pub_where
+    params += pub_params
     if f.about_from or f.about_to:
         lo, hi = f.about_from or "0001-01-01", f.about_to or "9999-12-31"
         where.append(store._about_clause())  # noqa: SLF001 - backend-specific interval length
@@ -551,12 +548,9 @@ def list_claims(store: Store, *, status: str | None = None, date_from: str | Non
             raise ParamError("status", f"status: one of {', '.join(CLAIM_STATUSES)}")
         where.append("c.status = ?")
         params.append(status)
-    if date_from:
-        where.append("a.pub_end >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("a.pub_start <= ?")
-        params.append(date_to)
+    pub_where, pub_params = published_filter(date_from, date_to)
+    where += pub_where
+    params += pub_params
     if article is not None:
         where.append("a.ext_id = ?")
         params.append(article)
