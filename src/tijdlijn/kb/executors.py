@@ -63,9 +63,36 @@ def annotate_batch(docs: list[dict[str, Any]], stage_names: Sequence[str]) -> li
     return out
 
 
+# glibc mallopt parameters
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def _restore_malloc_thresholds() -> bool:
+    """Undo the effect of ``MALLOC_TRIM_THRESHOLD_`` in this process (glibc only).
+
+    Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``. Setting any
+    malloc threshold switches off glibc's *dynamic* mmap threshold, so every
+    allocation of 128 KiB or more (the NER's numpy arrays) gets its own
+    ``mmap``/``munmap`` and fresh zeroed pages: measured, the same annotation ran
+    15-20 % slower per document in a Dask worker than in a pool worker. Fixed
+    thresholds in the range glibc's dynamic rule would reach bring it back.
+    Runs in every worker (local or remote) when it loads the models.
+    Returns whether anything was changed."""
+    if not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(_M_TRIM_THRESHOLD, 64 << 20))
+    except (OSError, AttributeError):  # not glibc: nothing to undo
+        return False
+
+
 def _warm(stage_names: Sequence[str]) -> None:
     """Load models once per worker process."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _restore_malloc_thresholds()
     annotate_batch([Document(text="Warm-up op 1 januari 2020 in Amsterdam.", lang="nl").to_json()], stage_names)
 
 
