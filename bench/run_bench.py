@@ -360,6 +360,60 @@ def section_kb(data: Path, lines: list[str], quick: bool, only: str = "all") -> 
     out.write_text(json.dumps(raw, indent=1, default=str), "utf-8")
 
 
+def section_said(data: Path, lines: list[str]) -> None:
+    """Issue 5: quotes, speakers, claims (own gold), events (own gold), event time on TBAQ."""
+    import event_time_eval
+    import events_eval
+    import said_eval
+
+    q = said_eval.evaluate_splits(data)
+    if q is not None:
+        lines += ["## 14. Quotes, speakers and claim status (bench/data/said_gold.jsonl: 65 real articles, hand-annotated)",
+                  "", "Gold and guidelines: bench/data/SAID_GOLD.md (50 DpgMedia Dutch + 15 AQUAINT English articles, "
+                  "single annotator). Rules were developed on the dev split only; test is reported as numbers only. "
+                  "Command: `python bench/said_eval.py`.", "",
+                  "| split | articles | quote detection P / R | speaker precision | speaker recall | claim status accuracy |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for k in ("dev", "test", "all"):
+            r = q[k]
+            lines.append(f"| {k} | {r['articles']} | {r['quotes']['detection_precision']:.1f} / "
+                         f"{r['quotes']['detection_recall']:.1f} | {r['speaker']['precision']:.1f} | "
+                         f"{r['speaker']['recall']:.1f} | {r['claims']['accuracy']:.1f} |")
+        t = q["test"]
+        ok = lambda c: "✓" if c else "✗"  # noqa: E731
+        lines += ["", f"Targets (test split): speaker precision ≥ 90 {ok(t['speaker']['precision'] >= 90)}, "
+                      f"recall ≥ 85 {ok(t['speaker']['recall'] >= 85)}, claim status ≥ 85 {ok(t['claims']['accuracy'] >= 85)}.",
+                  "", "Claim status accuracy per gold status (all articles): " +
+                  ", ".join(f"{k} {v['accuracy']:.0f}% of {v['gold']}" for k, v in q["all"]["claims"]["per_status"].items()),
+                  ""]
+    ev = events_eval.evaluate(data)
+    et = event_time_eval.evaluate(data)
+    if ev is None and et is None:
+        return
+    lines += ["## 15. Events: triggers, types, participants, time", ""]
+    if ev is not None:
+        lines += ["Own gold: bench/data/events_gold.jsonl (EVENTS_GOLD.md). Command: `python bench/events_eval.py`.", "",
+                  "| split | gold | predicted | trigger P / R / F1 | type acc. | modality acc. | time acc. | agent acc. |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for k in ("dev", "test", "all"):
+            r = ev[k]
+            lines.append(f"| {k} | {r['gold']} | {r['predicted']} | {r['trigger_precision']} / {r['trigger_recall']} / "
+                         f"{r['trigger_f1']} | {r['type_accuracy']} | {r['modality_accuracy']} | "
+                         f"{r['time_accuracy']} (of {r['timed_matched']}) | {r['agent_accuracy']} (of {r['agent_matched']}) |")
+        lines.append("")
+    if et is not None:
+        lines += [f"Event-time assignment on TempEval-3 TBAQ-cleaned (gold EVENT spans, TLINK anchors IS_INCLUDED / "
+                  f"DURING / SIMULTANEOUS to a DATE/TIME or the DCT; tijdlijn's own timexes; "
+                  f"`python bench/event_time_eval.py`):", "",
+                  "| anchored events | where the gold anchor is | tijdlijn accuracy | article date for all |",
+                  "|---:|---|---:|---:|",
+                  f"| {et['events']} | all | {et['accuracy']} | {et['baseline_article_date']} |",
+                  f"| {et['anchored_in_text']['events']} | a date in the text | {et['anchored_in_text']['accuracy']} | "
+                  f"{et['anchored_in_text']['baseline_article_date']} |",
+                  f"| {et['anchored_to_dct']['events']} | document creation time | {et['anchored_to_dct']['accuracy']} | "
+                  f"{et['anchored_to_dct']['baseline_article_date']} |", ""]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=os.environ.get("TIJDLIJN_DATA", str(ROOT.parent / "shared/data")))
@@ -397,6 +451,8 @@ def main() -> None:
         section_reference_entities(lines)
     if not args.skip_kb:
         section_kb(data, lines, args.kb_quick, args.kb_only)
+    if not args.skip_entities:
+        section_said(data, lines)
     lines.append(f"_Benchmark wall time: {time.time() - started:.0f} s; peak RSS of the benchmark process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB._")
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, "utf-8")

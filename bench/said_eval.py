@@ -6,7 +6,9 @@ The article date given to tijdlijn is the published date (Dutch) or the DCT (Tim
 
 Metrics
 * Quote detection: a predicted quote matches a gold quote of any kind when their
-  spans overlap by at least half of the shorter one (one-to-one, greedy by overlap).
+  spans overlap by at least half of the shorter one (one-to-one, greedy by
+  intersection over union, so a gold span nested in another does not take the
+  prediction that matches the outer one exactly).
 * Speaker attribution: precision = correct speakers / predicted quotes that have a
   speaker and match a gold quote with a speaker; recall = correct speakers / gold
   quotes with a speaker. A speaker is correct when the gold name (or its last
@@ -61,12 +63,20 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
+def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(0, inter) / max(1, max(a[1], b[1]) - min(a[0], b[0]))
+
+
 def _match(pred: list[tuple[int, int]], gold: list[tuple[int, int]], thr: float = 0.5) -> dict[int, int]:
-    """pred index -> gold index, one to one, greedy by overlap."""
-    pairs = sorted(((_overlap(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold)
+    """pred index -> gold index, one to one. Eligible pairs overlap by ``thr`` of the shorter span;
+    they are taken greedily by intersection over union, so that a short gold span nested in a long
+    one (an assertion inside a reported clause) does not take the prediction that matches the long
+    span exactly."""
+    pairs = sorted(((_iou(p, g), _overlap(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold)
                     if _overlap(p, g) >= thr), reverse=True)
     used_p, used_g, out = set(), set(), {}
-    for _ov, i, j in pairs:
+    for _iu, _ov, i, j in pairs:
         if i in used_p or j in used_g:
             continue
         used_p.add(i)
