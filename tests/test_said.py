@@ -77,6 +77,20 @@ def test_english_attribution_patterns():
     assert ("indirect", "the federal government would help", "Joe Biden", "told") in qs
 
 
+def test_speaker_in_apposition_and_long_descriptions():
+    t = ("The head of the FBI investigation in Dar es Salaam, Kenneth Piernick, said the bureau has "
+         "questioned more than 100 people there. More tests could enable officials to declare an absolute "
+         "match between the two hair strands, the first law enforcement official said.")
+    doc, qs = quotes_of(t, "en", "1998-08-20")
+    # the name set off by commas is the speaker; "the bureau …" is what he said
+    assert ("indirect", "the bureau has questioned more than 100 people there", "Kenneth Piernick", "said") in qs
+    q = next(q for q in doc.quotes if q["text"].startswith("More tests"))
+    assert q["speaker_mention"]["text"] == "the first law enforcement official"
+    # a description ends before a negation: "volgens de minister niet te voorkomen"
+    doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
+    assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]
+
+
 def test_unattributed_quote_has_no_speaker_but_candidates():
     t = "Jan Peeters won de race in Gent. Later op de dag klonk het: ‘Dit was een wedstrijd om nooit te vergeten.’"
     doc, qs = quotes_of(t)

@@ -444,7 +444,7 @@ class _Attributor:
             return None
         return self._description(toks)
 
-    def _description(self, toks) -> _Speaker | None:
+    def _description(self, toks, max_words: int | None = None) -> _Speaker | None:
         """A speaker description: determiner + at most three words, or a bare speaker noun, each with an
         optional "van …"/"of …" complement ("de woordvoerder van Ajax", "officials", "a local TV")."""
         text, A, L = self.text, self.A, self.L
@@ -470,7 +470,8 @@ class _Attributor:
             if not pp and not has_det and w in A.speaker_words and \
                     not (len(toks) > len(words) and toks[len(words)].group(0).lower() in ("van", "of", "uit")):
                 break
-            if head_n >= (A.np_max_words if not pp else A.np_max_words + 2):
+            limit = max_words or A.np_max_words
+            if head_n >= (limit if not pp else limit + 2):
                 break
         while words and words[-1].group(0).lower() in ("van", "of", "uit", *L.determiners):
             words.pop()
@@ -559,7 +560,9 @@ class _Attributor:
             words.pop(0)
         if not words:
             return None
-        sp = self._description(words)
+        # the tokens are exactly the noun phrase ending at the cue, so a longer one is still whole:
+        # "…, the first law enforcement official said"
+        sp = self._description(words, max_words=max(self.A.np_max_words, 4))
         if sp is None or sp.end < words[-1].end() - 1:
             return None
         return sp
@@ -593,6 +596,12 @@ class _Attributor:
         if inverted_ctx:
             sp = self.np_after(after, min(s1, cue.end + 90))
             if sp is not None:
+                if sp.how in ("description", "definite") and prev.endswith(","):
+                    # "The head of the inquiry, Kenneth Piernick, said the bureau has …": the name in
+                    # apposition is the subject; the noun phrase after the cue starts the content
+                    appo = self._apposition_before(prev, s0)
+                    if appo is not None:
+                        return appo, False
                 return sp, True
         sp = self.np_before(cue.start, s0)
         if sp is not None and sp.how != "description":
@@ -612,6 +621,16 @@ class _Attributor:
             if w.group(0).lower() in self.L.pronouns and self.in_quote(w.start()) is None:
                 return self.pronoun_at(w.start()), False
         return None, False
+
+    def _apposition_before(self, prev: str, s0: int) -> _Speaker | None:
+        """A name set off by commas right before the cue: "<noun phrase>, <Name>, said"."""
+        end = s0 + len(prev) - 1  # the comma
+        m = self.mentions.ending_at(len(self.text[:end].rstrip()))
+        if m is None or m[3] not in ("PER", "ORG") or m[0] < s0:
+            return None
+        if not self.text[s0:m[0]].rstrip().endswith(","):
+            return None
+        return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
 
     def _first_word(self, s0: int) -> str:
         w = _PRONOUN.search(self.text, s0, min(len(self.text), s0 + 40))
