@@ -91,6 +91,18 @@ def test_speaker_in_apposition_and_long_descriptions():
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]
 
 
+def test_mismatched_quote_marks_close_at_the_speech_cue():
+    t = ("Gouverneur Kay Ivey reageerde. \"Onze harten gaan uit naar de slachtoffers,' schreef ze op Twitter. "
+         "'Ik bid voor hun families.' Ook president Trump liet van zich horen. 'Tornado's en stormen waren "
+         "zeer gewelddadig,' aldus Trump.")
+    _, qs = quotes_of(t)
+    assert ("direct", "Onze harten gaan uit naar de slachtoffers,", "Kay Ivey", "schreef") in qs
+    assert ("direct", "Tornado's en stormen waren zeer gewelddadig,", "Trump", "aldus") in qs
+    # a single quote nested in a double one is still nested
+    spans = find_quote_spans("He said: \"I told him 'no,' and he left.\" Then it ended.")
+    assert [(s.depth, s.close is not None) for s in spans] == [(0, True), (1, True)]
+
+
 def test_unattributed_quote_has_no_speaker_but_candidates():
     t = "Jan Peeters won de race in Gent. Later op de dag klonk het: ‘Dit was een wedstrijd om nooit te vergeten.’"
     doc, qs = quotes_of(t)

@@ -42,6 +42,7 @@ __all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans"]
 _PAIRS = {"``": "\"”", "‘": "’", "“": "”", "„": "”“\"", "‚": "’‘", "«": "»", '"': '"”', "'": "'", "‹": "›", ",,": "\"”"}
 _MARK = re.compile("[‘’“”„‚«»‹›\"',`\n]")
 _CLOSERS = set("’”»›\"'“‘")
+_DOUBLE = ("“", '"', "„", ",,", "``")
 _MAX_QUOTE = 4000
 _MAX_OPEN = 6  # quotes nest at most this deep; older unmatched marks are dropped
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -129,7 +130,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     spans.append(QuoteSpan(at, i, at + len(oc), i, depth=k))
                     break
             else:
-                if ch in _PAIRS and _is_open(text, i):
+                oc, at = stack[-1]
+                if ch in "'’" and text[i - 1] in ",.!?…" and oc in _DOUBLE and i - at <= _MAX_QUOTE:
+                    # mismatched marks ("Onze harten …,' schreef ze"): a single closing mark right after
+                    # the final punctuation closes the open double quote rather than run to the paragraph end
+                    del stack[-1]
+                    spans.append(QuoteSpan(at, i, at + len(oc), i, depth=len(stack)))
+                elif ch in _PAIRS and _is_open(text, i):
                     _push(stack, spans, (ch, i))
             i += 1
             continue
