@@ -86,6 +86,11 @@ def test_speaker_in_apposition_and_long_descriptions():
     assert ("indirect", "the bureau has questioned more than 100 people there", "Kenneth Piernick", "said") in qs
     q = next(q for q in doc.quotes if q["text"].startswith("More tests"))
     assert q["speaker_mention"]["text"] == "the first law enforcement official"
+    # the name first, then its apposition: the apposition's organisation is not the speaker
+    _, qs = quotes_of("Milo Schoenmaker, bestuursvoorzitter van het COA, stelt dat het personeel echt wel "
+                      "kan omgaan met lastpakken. Rutte, die gisteren in Brussel was, is moe, zegt Jan Jansen.")
+    assert ("indirect", "het personeel echt wel kan omgaan met lastpakken", "Milo Schoenmaker", "stelt") in qs
+    assert ("indirect", "Rutte, die gisteren in Brussel was, is moe", "Jan Jansen", "zegt") in qs  # a clause
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

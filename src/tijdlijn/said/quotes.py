@@ -195,6 +195,7 @@ class _Attr:
     definite: frozenset[str]
     org_nouns: frozenset[str]
     denial_openers: frozenset[str]
+    apposition_stop: frozenset[str]
     name_modifiers: bool
     np_max_words: int
     split_rx: re.Pattern[str] | None
@@ -218,7 +219,7 @@ def _attr(code: str) -> _Attr:
                  bare_content=low("bare_content"), np_stop=low("np_stop"), adverbs=low("adverbs"),
                  pronoun_types=ptypes, speaker_words=low("speaker_words"), colon_verbs=low("colon_verbs"),
                  definite=low("definite"), org_nouns=low("org_nouns"), denial_openers=low("denial_openers"),
-                 name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
+                 apposition_stop=low("apposition_stop"), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
 
 
@@ -603,13 +604,18 @@ class _Attributor:
         if inverted_ctx:
             sp = self.np_after(after, min(s1, cue.end + 90))
             if sp is not None:
-                if sp.how in ("description", "definite") and prev.endswith(","):
-                    # "The head of the inquiry, Kenneth Piernick, said the bureau has …": the name in
-                    # apposition is the subject; the noun phrase after the cue starts the content
-                    appo = self._apposition_before(prev, s0)
+                if sp.how in ("description", "definite", "pronoun") and prev.endswith(","):
+                    # "The head of the inquiry, Kenneth Piernick, said the bureau has …", "Jan Jager,
+                    # planoloog, noemt het een drama": the name with its apposition is the subject; what
+                    # follows the cue starts the content
+                    appo = self._apposition_subject(s0, s0 + len(prev) - 1)
                     if appo is not None:
                         return appo, False
                 return sp, True
+            if prev.endswith(","):
+                appo = self._apposition_subject(s0, s0 + len(prev) - 1)
+                if appo is not None:
+                    return appo, False
         sp = self.np_before(cue.start, s0)
         if sp is not None and sp.how != "description":
             return sp, False
@@ -629,15 +635,27 @@ class _Attributor:
                 return self.pronoun_at(w.start()), False
         return None, False
 
-    def _apposition_before(self, prev: str, s0: int) -> _Speaker | None:
-        """A name set off by commas right before the cue: "<noun phrase>, <Name>, said"."""
-        end = s0 + len(prev) - 1  # the comma
-        m = self.mentions.ending_at(len(self.text[:end].rstrip()))
-        if m is None or m[3] not in ("PER", "ORG") or m[0] < s0:
-            return None
-        if not self.text[s0:m[0]].rstrip().endswith(","):
-            return None
-        return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
+    def _apposition_subject(self, s0: int, comma: int) -> _Speaker | None:
+        """The name a clause ending in a comma before the cue is about, when the rest is an apposition:
+        "<Name>, <noun phrase>, stelt dat …" or "<noun phrase>, <Name>, said …"."""
+        text, A = self.text, self.A
+        for m in self.mentions.starting_in(s0, comma):
+            if m[3] not in ("PER", "ORG") or m[1] > comma or self.in_quote(m[0]) is not None:
+                continue
+            before = text[s0:m[0]].rstrip()
+            after = text[m[1]:comma]
+            if not after.strip():  # the name is last: "<noun phrase>, <Name>,"
+                if before.endswith(","):
+                    return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
+                continue
+            words = _PRONOUN.findall(after)
+            if not after.lstrip().startswith(",") or not words or len(words) > 15 or \
+                    len(_PRONOUN.findall(before)) > 2 or '"' in after or "'" in after:
+                continue
+            if any(w.lower() in A.apposition_stop or w.lower() in self.L.verb_forms for w in words):
+                continue
+            return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
+        return None
 
     def _first_word(self, s0: int) -> str:
         w = _PRONOUN.search(self.text, s0, min(len(self.text), s0 + 40))
