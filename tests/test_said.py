@@ -94,6 +94,10 @@ def test_speaker_in_apposition_and_long_descriptions():
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]
+    # … and at the finite verb after a fronted "volgens": the head noun closes the description
+    doc, _ = quotes_of("Volgens de diensten bestaat de beweging uit ruim vijfhonderd personen.", "nl")
+    assert [(q.get("speaker_text"), q["text"]) for q in doc.quotes] == [
+        ("diensten", "bestaat de beweging uit ruim vijfhonderd personen")]
 
 
 def test_mismatched_quote_marks_close_at_the_speech_cue():

@@ -196,6 +196,7 @@ class _Attr:
     org_nouns: frozenset[str]
     denial_openers: frozenset[str]
     apposition_stop: frozenset[str]
+    adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
     split_rx: re.Pattern[str] | None
@@ -219,7 +220,8 @@ def _attr(code: str) -> _Attr:
                  bare_content=low("bare_content"), np_stop=low("np_stop"), adverbs=low("adverbs"),
                  pronoun_types=ptypes, speaker_words=low("speaker_words"), colon_verbs=low("colon_verbs"),
                  definite=low("definite"), org_nouns=low("org_nouns"), denial_openers=low("denial_openers"),
-                 apposition_stop=low("apposition_stop"), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
+                 apposition_stop=low("apposition_stop"),
+                 adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
 
 
@@ -460,12 +462,17 @@ class _Attributor:
         has_det = toks[0].group(0).lower() in L.determiners
         head_n = 0
         pp = False
+        headed = False  # the head noun has been read (languages with inflected adjectives)
         for t in toks[1:] if has_det else toks:
             w = t.group(0).lower().rstrip(".")
             if w in ("van", "of", "uit") and words and not pp:
                 pp = True
                 words.append(t)
                 continue
+            if headed and not pp:
+                break  # "volgens de diensten | bestaat …": the finite verb follows the head
+            if A.adjective_suffixes and has_det and not pp and not w.endswith(A.adjective_suffixes):
+                headed = True
             if w in A.np_stop or w in L.verb_forms or w in A.adverbs or w in L.complementizers:
                 break
             if pp and w in L.determiners:
