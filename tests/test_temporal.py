@@ -132,3 +132,10 @@ def test_time_attaches_to_the_day_in_its_sentence():
 def test_language_is_detected():
     assert tijdlijn.tag("The minister said on Tuesday that taxes will rise.", date="2019-01-01").lang == "en"
     assert tijdlijn.tag("De minister zei dinsdag dat de belasting omhoog gaat.", date="2019-01-01").lang == "nl"
+
+
+def test_capitalised_weekday_after_a_name_is_a_surname_not_a_day():
+    assert values("zegt woordvoerder Jolanda Zondag van Talis.", "2019-03-06", "nl") == {}
+    # at a sentence start or after a lower-case word it is still a day
+    assert values("Vorige week. Zondag kwam hij terug.", "2019-03-06", "nl")["Zondag"][1] == "2019-03-03"
+    assert values("Het gebeurde afgelopen Zondag in Delft.", "2019-03-06", "nl")["afgelopen Zondag"][1] == "2019-03-03"

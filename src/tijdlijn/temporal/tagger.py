@@ -82,6 +82,20 @@ def _scan(regex: re.Pattern[str], text: str, windows: list[tuple[int, int]] | No
         yield from regex.finditer(text, a, b)
 
 
+_LOWERCASE_WEEKDAYS = frozenset({"nl"})  # languages that write weekdays in lower case inside a sentence
+_NAME_BEFORE = re.compile(r"(?:^|[^\w.!?:;])\s*\w[\w'’-]*\s+([A-Z][\w'’-]*) $")
+
+
+def _surname_weekday(text: str, s: int, e: int, L: TemporalLanguage) -> bool:
+    """A capitalised weekday after a capitalised word that does not open the sentence is a surname
+    ("woordvoerder Jolanda Zondag"), not a day."""
+    if normalize_key(text[s:e]) not in L.vocab["weekday"]:
+        return False
+    before = text[max(0, s - 60):s]
+    m = _NAME_BEFORE.search(before)
+    return m is not None
+
+
 def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
     found: list[Candidate] = []
     windows_of: dict[int, list[tuple[int, int]] | None] = {}
@@ -124,6 +138,8 @@ def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
                 if tm and tm.end() < e:
                     s = tm.end()
             if not _passes_guards(rule, text, s, e):
+                continue
+            if L.code in _LOWERCASE_WEEKDAYS and text[s].isupper() and _surname_weekday(text, s, e, L):
                 continue
             found.append(Candidate(s, e, text[s:e], rule, groups, entry))
     # Longest match first; among equal lengths the fixed phrases, then rule order.
