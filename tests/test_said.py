@@ -91,6 +91,11 @@ def test_speaker_in_apposition_and_long_descriptions():
                       "kan omgaan met lastpakken. Rutte, die gisteren in Brussel was, is moe, zegt Jan Jansen.")
     assert ("indirect", "het personeel echt wel kan omgaan met lastpakken", "Milo Schoenmaker", "stelt") in qs
     assert ("indirect", "Rutte, die gisteren in Brussel was, is moe", "Jan Jansen", "zegt") in qs  # a clause
+    # "volgens hem" is resolved like a subject pronoun; "noemen" takes its content without "dat"
+    _, qs = quotes_of("Milo Schoenmaker is de baas. Volgens hem hoort de kleine groep niet in de opvang thuis. "
+                      "Fons van Westerloo noemt het stoppen van het programma een verstandige zet.")
+    assert ("indirect", "hoort de kleine groep niet in de opvang thuis", "Milo Schoenmaker", "Volgens") in qs
+    assert ("indirect", "het stoppen van het programma een verstandige zet", "Fons van Westerloo", "noemt") in qs
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

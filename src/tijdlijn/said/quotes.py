@@ -196,6 +196,7 @@ class _Attr:
     org_nouns: frozenset[str]
     denial_openers: frozenset[str]
     apposition_stop: frozenset[str]
+    according_pronouns: dict[str, tuple[str, ...]]
     adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
@@ -221,6 +222,7 @@ def _attr(code: str) -> _Attr:
                  pronoun_types=ptypes, speaker_words=low("speaker_words"), colon_verbs=low("colon_verbs"),
                  definite=low("definite"), org_nouns=low("org_nouns"), denial_openers=low("denial_openers"),
                  apposition_stop=low("apposition_stop"),
+                 according_pronouns={k.lower(): tuple(v.split()) for k, v in a.get("according_pronouns", {}).items()},
                  adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
 
@@ -589,6 +591,11 @@ class _Attributor:
             pos = cue.head_end
             if text[pos:pos + 4].lower() == " to ":
                 pos += 4
+            w = _PRONOUN.match(text, self.skip_ws(pos))
+            if cue.kind == "according" and w and w.group(0).lower() in self.A.according_pronouns:
+                # "volgens hem …": resolved like a subject pronoun
+                return _Speaker(None, None, w.start(), w.end(), "pronoun",
+                                self.A.according_pronouns[w.group(0).lower()]), True
             sp = self.np_after(pos, min(s1, cue.head_end + 90))
             if sp is not None and sp.how in ("description", "definite") and sp.entity is None and \
                     not any(w.lower() in self.A.speaker_words or w.lower() in self.A.org_nouns
