@@ -13,7 +13,7 @@ Metrics
   speaker and match a gold quote with a speaker; recall = correct speakers / gold
   quotes with a speaker. A speaker is correct when the gold name (or its last
   word, for "Blom" vs "Niels Blom") equals the predicted entity's name, an alias or
-  one of its mentions (accents/case ignored). A quote whose speaker is not an entity
+  one of its mentions (accents, case, hyphens and periods ignored). A quote whose speaker is not an entity
   but a description from the text (``speaker_text``: "witnesses", "een woordvoerder")
   is compared the same way (full text or last word).
 * Claim status accuracy over all gold claims: the status of the overlapping
@@ -45,8 +45,9 @@ from said_gold import DEFAULT_DATA, load_gold
 
 
 def _fold(s: str) -> str:
+    """Compare names without case, accents, hyphens and abbreviation periods ("Mohammed D." = "Mohammed D")."""
     s = unicodedata.normalize("NFKD", s or "").casefold()
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).replace("-", " ").split())
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).replace("-", " ").replace(".", " ").split())
 
 
 def _desc_names(desc: str | None) -> set[str]:

@@ -96,6 +96,11 @@ def test_speaker_in_apposition_and_long_descriptions():
                       "Fons van Westerloo noemt het stoppen van het programma een verstandige zet.")
     assert ("indirect", "hoort de kleine groep niet in de opvang thuis", "Milo Schoenmaker", "Volgens") in qs
     assert ("indirect", "het stoppen van het programma een verstandige zet", "Fons van Westerloo", "noemt") in qs
+    # an infinitive clause is reported speech too; "bekendmaken" is a speech verb
+    _, qs = quotes_of("De Britse minister Richard Harrington zei tevreden te zijn met de handreiking. "
+                      "De NCTV heeft gisteren bekendgemaakt dat de dreiging reëel blijft.")
+    assert ("indirect", "tevreden te zijn met de handreiking", "Richard Harrington", "zei") in qs
+    assert ("indirect", "de dreiging reëel blijft", "NCTV", "bekendgemaakt") in qs
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

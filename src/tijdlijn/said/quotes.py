@@ -197,6 +197,7 @@ class _Attr:
     denial_openers: frozenset[str]
     apposition_stop: frozenset[str]
     according_pronouns: dict[str, tuple[str, ...]]
+    te_infinitive: re.Pattern[str] | None
     adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
@@ -222,6 +223,8 @@ def _attr(code: str) -> _Attr:
                  pronoun_types=ptypes, speaker_words=low("speaker_words"), colon_verbs=low("colon_verbs"),
                  definite=low("definite"), org_nouns=low("org_nouns"), denial_openers=low("denial_openers"),
                  apposition_stop=low("apposition_stop"),
+                 te_infinitive=(re.compile(r"(?<!\w)" + re.escape(a["te_infinitive"]) + r" (?:\w+ ){0,2}\w+n(?!\w)")
+                                if a.get("te_infinitive") else None),
                  according_pronouns={k.lower(): tuple(v.split()) for k, v in a.get("according_pronouns", {}).items()},
                  adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
@@ -806,6 +809,13 @@ class _Attributor:
         if c.lemma in A.bare_content and not inverted:
             a = self.skip_ws(c.end)
             return a, s1
+        if A.te_infinitive is not None:
+            # "zei tevreden te zijn met …", "zegt spijt te hebben van …": an infinitive clause is the content
+            a = self.skip_ws(start)
+            m = _CLAUSE_END.search(text, a, s1)
+            b = m.start() if m else s1
+            if a < b and A.te_infinitive.search(text, a, b):
+                return a, b
         return None
 
     def _comp_after(self, a: int, b: int) -> bool:
