@@ -101,6 +101,11 @@ def test_speaker_in_apposition_and_long_descriptions():
                       "De NCTV heeft gisteren bekendgemaakt dat de dreiging reëel blijft.")
     assert ("indirect", "tevreden te zijn met de handreiking", "Richard Harrington", "zei") in qs
     assert ("indirect", "de dreiging reëel blijft", "NCTV", "bekendgemaakt") in qs
+    # a capitalised name after a title is the speaker even when the tagger missed it or split it
+    _, qs = quotes_of(",,Wapens zijn essentieel voor het regime'', zei inlichtingenbaas Dan Coats eerder.")
+    assert qs[0][2] is not None and qs[0][2].endswith("Coats")  # "Dan" is a name here, not "dan"
+    doc, _ = quotes_of("'Het is klaar', zei hoogleraar Tussen Vandaag in Leiden.")
+    assert [(q["speaker"], q.get("speaker_text"), q["how"]) for q in doc.quotes] == [(None, "Tussen Vandaag", "name")]
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

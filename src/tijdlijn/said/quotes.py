@@ -198,6 +198,7 @@ class _Attr:
     apposition_stop: frozenset[str]
     according_pronouns: dict[str, tuple[str, ...]]
     te_infinitive: re.Pattern[str] | None
+    name_particles: frozenset[str]
     adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
@@ -225,6 +226,7 @@ def _attr(code: str) -> _Attr:
                  apposition_stop=low("apposition_stop"),
                  te_infinitive=(re.compile(r"(?<!\w)" + re.escape(a["te_infinitive"]) + r" (?:\w+ ){0,2}\w+n(?!\w)")
                                 if a.get("te_infinitive") else None),
+                 name_particles=frozenset(a.get("name_particles", [])),
                  according_pronouns={k.lower(): tuple(v.split()) for k, v in a.get("according_pronouns", {}).items()},
                  adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
@@ -333,6 +335,10 @@ class _Attributor:
         sents = [(s.start, s.end) for s in doc.sentences] or [(0, len(self.text))]
         self.sents = sents
         self.sstarts = [s[0] for s in sents]
+        self.named = bytearray(len(self.text) + 1)  # characters inside any entity mention (places too)
+        for e in doc.entities:
+            for m in e.mentions:
+                self.named[m.start:m.end] = b"\x01" * (m.end - m.start)
 
     # ---- positions
     def sent_index(self, pos: int) -> int:
@@ -442,8 +448,9 @@ class _Attributor:
                 continue
             before = [t for t in toks if t.end() <= m[0]]
             # at most two words before the name, none a stop word ("tegen Rutte" is not the subject)
-            if len(before) <= 3 and not any(t.group(0).lower() in A.np_stop and t.group(0).lower() not in ("en", "and")
-                                            for t in before):
+            # (a capitalised word is part of a name: "inlichtingenbaas Dan Coats", not "dan")
+            if len(before) <= 3 and not any(t.group(0).islower() and t.group(0) in A.np_stop and
+                                            t.group(0) not in ("en", "and") for t in before):
                 # a title that is itself a mention: "FNV-bestuurder Debbie van Leiden"
                 if m[3] != "PER" and k + 1 < len(ms) and ms[k + 1][3] == "PER" and \
                         not text[m[1]:ms[k + 1][0]].strip():
@@ -455,9 +462,38 @@ class _Attributor:
                     break  # the name modifies a noun: "a U.S. Embassy official"
                 return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
             break
+        name = self._untagged_name(toks) if not ms else None
+        if name is not None:
+            return name
         if not allow_desc:
             return None
         return self._description(toks)
+
+    def _untagged_name(self, toks) -> _Speaker | None:
+        """Two or more capitalised words the tagger did not mark ("zei inlichtingenbaas Dan Coats" when
+        NER missed the name), after at most two lower-case title words: the speaker's name as text."""
+        k = 0
+        while k < len(toks) and k < 2 and toks[k].group(0).islower() and toks[k].group(0) not in self.A.np_stop:
+            k += 1
+        run = []
+        for t in toks[k:]:
+            w = t.group(0).rstrip(".")
+            if w[:1].isupper() and w[:1].isalpha():
+                run.append(t)
+            elif run and w in self.A.name_particles:
+                run.append(t)
+            else:
+                break
+        while run and run[-1].group(0) in self.A.name_particles:
+            run.pop()
+        if sum(1 for t in run if t.group(0)[:1].isupper()) < 2:
+            return None
+        a, b = run[0].start(), run[-1].end()
+        if self.text[b - 1] == "." and not _ABBREV.fullmatch(run[-1].group(0)):
+            b -= 1
+        if any(self.named[a:b]):
+            return None
+        return _Speaker(None, self.text[a:b], a, b, "name", ("PER",))
 
     def _description(self, toks, max_words: int | None = None) -> _Speaker | None:
         """A speaker description: determiner + at most three words, or a bare speaker noun, each with an
