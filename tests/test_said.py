@@ -127,6 +127,17 @@ def test_mismatched_quote_marks_close_at_the_speech_cue():
     assert [(s.depth, s.close is not None) for s in spans] == [(0, True), (1, True)]
 
 
+def test_unclosed_quote_ends_before_the_next_quotation_in_flattened_text():
+    t = ("Bloodworth schrijft over de hel: 'degenen die weigeren de uitslag te accepteren horen in cirkel vier. "
+         "'Links en pro-Brexit zijn is nog steeds een vorm van ketterij.' Daarna volgt een ander stuk tekst "
+         "zonder aanhalingstekens dat niemand heeft gezegd.")
+    spans = find_quote_spans(t)
+    top = [(t[s.start:s.end], s.depth) for s in spans]
+    assert ("degenen die weigeren de uitslag te accepteren horen in cirkel vier.", 0) in top
+    assert ("Links en pro-Brexit zijn is nog steeds een vorm van ketterij.", 0) in top
+    assert not any("niemand" in x for x, _ in top)
+
+
 def test_unattributed_quote_has_no_speaker_but_candidates():
     t = "Jan Peeters won de race in Gent. Later op de dag klonk het: ‘Dit was een wedstrijd om nooit te vergeten.’"
     doc, qs = quotes_of(t)

@@ -147,6 +147,8 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     for oc, at in stack:
         spans.append(QuoteSpan(at, None, at + len(oc), end))
     spans.sort(key=lambda q: (q.open, -q.outer_end))
+    _end_unclosed_at_next_quote(text, spans)
+    spans.sort(key=lambda q: (q.open, -q.outer_end))
     out: list[QuoteSpan] = []
     active: list[int] = []  # outer ends of the enclosing quotes (a stack, since quotes nest)
     for q in spans:
@@ -163,6 +165,24 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         q.scare = len(words) < 4 and not _SENT_PUNCT.search(content)
         out.append(q)
     return out
+
+
+def _end_unclosed_at_next_quote(text: str, spans: list[QuoteSpan], scan: int = 50) -> None:
+    """An unclosed quotation ends before the next quotation that opens a sentence inside it: texts whose
+    paragraphs were flattened would otherwise let one missing closing mark swallow the rest of the
+    article. ``spans`` is sorted by opening offset."""
+    opens = [q.open for q in spans]
+    for q in spans:
+        if q.close is not None:
+            continue
+        k = bisect.bisect_right(opens, q.open)
+        for nq in spans[k:k + scan]:
+            if nq.open >= q.end:
+                break
+            before = text[q.start:nq.open].rstrip()
+            if before and before[-1] in ".!?…" and len(_WORD.findall(before)) >= 4:
+                q.end = q.start + len(before)
+                break
 
 
 def _push(stack: list[tuple[str, int]], spans: list[QuoteSpan], item: tuple[str, int]) -> None:
