@@ -138,6 +138,12 @@ def test_unclosed_quote_ends_before_the_next_quotation_in_flattened_text():
     assert not any("niemand" in x for x, _ in top)
 
 
+def test_first_uncued_quote_goes_to_the_person_just_introduced():
+    _, qs = quotes_of("Directeur Lucy van Helm lanceert de campagne met pijn in het hart. "
+                      "\"Dat is natuurlijk heel erg triest. Absurde aantallen.\" Overal is onaardig gedrag.")
+    assert ("direct", "Dat is natuurlijk heel erg triest. Absurde aantallen.", "Lucy van Helm", None) in qs
+
+
 def test_unattributed_quote_has_no_speaker_but_candidates():
     t = "Jan Peeters won de race in Gent. Later op de dag klonk het: ‘Dit was een wedstrijd om nooit te vergeten.’"
     doc, qs = quotes_of(t)

@@ -951,9 +951,10 @@ class _Attributor:
             return _Speaker(last[0].entity, None, d.start, d.end, "description", ("PER",))
         return _Speaker(None, d.text, d.start, d.end, "description", ("PER",))
 
-    def introduced(self, si: int, last_si: int) -> _Speaker | None:
-        """The person a sentence between the last statement and this quote introduces."""
-        for k in range(si - 1, max(last_si, si - 2), -1):
+    def introduced(self, si: int, last_si: int, back: int = 1) -> _Speaker | None:
+        """The person a sentence between the last statement and this quote introduces (looking at most
+        ``back`` sentences back)."""
+        for k in range(si - 1, max(last_si, si - 1 - back), -1):
             s0, s1 = self.sents[k]
             if self._quote_between(s0, s1):
                 continue
@@ -1036,6 +1037,12 @@ def extract_quotes(doc: Document) -> list[dict[str, Any]]:
                     sp, how = intro, "introduced"
                 elif adjacent or it["_si"] - last[1] <= 6:
                     sp, how = last[0], "continuation"
+            else:
+                # no one has spoken yet: the person the previous sentences introduce
+                # ("Directeur Lucy van Helm lanceert hem … ‘Dat is natuurlijk heel erg triest.’")
+                intro = at.introduced(it["_si"], -1)
+                if intro is not None:
+                    sp, how = intro, "introduced"
         rec: dict[str, Any] = {
             "kind": it["kind"], "start": it["start"], "end": it["end"], "text": it["text"],
             "speaker": sp.entity if sp else None, "cue": it["cue"],
