@@ -15,7 +15,8 @@ Metrics
   word, for "Blom" vs "Niels Blom") equals the predicted entity's name, an alias or
   one of its mentions (accents, case, hyphens and periods ignored). A quote whose speaker is not an entity
   but a description from the text (``speaker_text``: "witnesses", "een woordvoerder")
-  is compared the same way (full text or last word).
+  is compared the same way (full text or last word), or is correct when its
+  mention in the text overlaps the gold speaker's mention (the same words).
 * Claim status accuracy over all gold claims: the status of the overlapping
   predicted claim, or "asserted" when tijdlijn lists no claim there (a sentence
   without a qualifying cue is an assertion). Also per status.
@@ -156,6 +157,11 @@ def _score_article(rec: dict[str, Any], doc) -> dict[str, Any]:
             gnames = {_fold(x) for x in str(g["speaker"]).split(";")}
             gnames |= {x.split()[-1] for x in gnames if x}
             ok = bool(gnames & pnames)
+            pm = p.get("speaker_mention")
+            if not ok and not p.get("speaker") and pm and g.get("speaker_start") is not None:
+                # a description found at the gold speaker's own words ("woordvoerder" in "woordvoerder
+                # ministerie van Justitie"): the same mention in the text
+                ok = pm["start"] < g["speaker_end"] and g["speaker_start"] < pm["end"]
             q_tot["correct"] += ok
             by_lang[lang]["correct"] += ok
             by_lang[lang]["pred"] += 1
