@@ -106,6 +106,12 @@ def test_speaker_in_apposition_and_long_descriptions():
     assert qs[0][2] is not None and qs[0][2].endswith("Coats")  # "Dan" is a name here, not "dan"
     doc, _ = quotes_of("'Het is klaar', zei hoogleraar Tussen Vandaag in Leiden.")
     assert [(q["speaker"], q.get("speaker_text"), q["how"]) for q in doc.quotes] == [(None, "Tussen Vandaag", "name")]
+    # the apposition before the name is not the content; a coordinated compound is one noun phrase
+    _, qs = quotes_of("Een van de rebellerende onderministers, Richard Harrington, zei tevreden te zijn met de "
+                      "handreiking. Gemeenten hebben steeds meer moeite om rond te komen. Dat stelt accountants- "
+                      "en adviesbureau BDO, dat onderzoek heeft gedaan.")
+    assert ("indirect", "tevreden te zijn met de handreiking", "Richard Harrington", "zei") in qs
+    assert ("indirect", "Gemeenten hebben steeds meer moeite om rond te komen", "BDO", "stelt") in qs
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

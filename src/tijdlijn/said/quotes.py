@@ -261,7 +261,8 @@ def _word_rx(word: str) -> re.Pattern[str]:
 
 _WINDOW = 600  # characters around a cue that attribution looks at
 _ABBREV = re.compile(r"(?:\w\.){2,}|[A-Z][a-z]{0,3}\.")
-_TOKEN = re.compile(r"\w+(?:[.'’&-]\w+)*\.?|[^\w\s]")
+# a word (with inner periods, apostrophes, hyphens; a trailing hyphen in "accountants- en adviesbureau")
+_TOKEN = re.compile(r"\w+(?:[.'’&-]\w+)*(?:-(?=\s+(?:en|of|and|or)\s))?\.?|[^\w\s]")
 _WS = re.compile(r"\s*")
 _PRONOUN = re.compile(r"\w+")
 
@@ -845,7 +846,8 @@ class _Attributor:
         if anaphoric and (pre_words <= 2 or not self._comp_after(c.end, s1)):
             p0, p1 = self.sents[si - 1]
             return p0, p1
-        if not inverted and sp.start > s0:
+        if not inverted and sp.start > s0 and text[sp.end:c.start].strip() != ",":
+            # (not when the subject is in apposition: "Een van de onderministers, Richard Harrington, zei …")
             pre_subj = text[s0:sp.start].rstrip()
             rest = text[c.end:s1]
             if pre_subj.endswith(",") and len(_WORD.findall(pre_subj)) >= 3 and len(_WORD.findall(rest)) <= 6:
