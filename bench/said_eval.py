@@ -18,7 +18,8 @@ Metrics
   is compared the same way (full text or last word), or is correct when its
   mention in the text overlaps the gold speaker's mention (the same words).
 * Claim status accuracy over all gold claims: the status of the overlapping
-  predicted claim, or "asserted" when tijdlijn lists no claim there (a sentence
+  predicted claim (matched like quotes, with ``thr`` 0.3; a span with several
+  statuses is compared as a set), or "asserted" when tijdlijn lists no claim there (a sentence
   without a qualifying cue is an assertion). Also per status.
 
 Split (fixed, for honest development): per corpus, the gold articles in the order of
@@ -70,15 +71,18 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, inter) / max(1, max(a[1], b[1]) - min(a[0], b[0]))
 
 
-def _match(pred: list[tuple[int, int]], gold: list[tuple[int, int]], thr: float = 0.5) -> dict[int, int]:
+def _match(pred: list[tuple[int, int]], gold: list[tuple[int, int]], thr: float = 0.5,
+           same: Any = None) -> dict[int, int]:
     """pred index -> gold index, one to one. Eligible pairs overlap by ``thr`` of the shorter span;
     they are taken greedily by intersection over union, so that a short gold span nested in a long
     one (an assertion inside a reported clause) does not take the prediction that matches the long
-    span exactly."""
-    pairs = sorted(((_iou(p, g), _overlap(p, g), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold)
-                    if _overlap(p, g) >= thr), reverse=True)
+    span exactly. With ``same(i, j)``, among pairs whose IoU agrees to one decimal the agreeing
+    pair goes first: one span with two statuses (reported and speculated) is compared as a set,
+    not in whatever order the two happen to be listed."""
+    pairs = sorted(((round(_iou(p, g), 1), bool(same(i, j)) if same else False, _iou(p, g), _overlap(p, g), i, j)
+                    for i, p in enumerate(pred) for j, g in enumerate(gold) if _overlap(p, g) >= thr), reverse=True)
     used_p, used_g, out = set(), set(), {}
-    for _iu, _ov, i, j in pairs:
+    for *_k, i, j in pairs:
         if i in used_p or j in used_g:
             continue
         used_p.add(i)
@@ -169,7 +173,8 @@ def _score_article(rec: dict[str, Any], doc) -> dict[str, Any]:
     by_lang[lang]["gold"] += sum(1 for g in golds if g.get("speaker"))
     preds_c = doc.claims
     golds_c = rec["claims"]
-    mc = _match([(c["start"], c["end"]) for c in preds_c], [(g["start"], g["end"]) for g in golds_c], 0.3)
+    mc = _match([(c["start"], c["end"]) for c in preds_c], [(g["start"], g["end"]) for g in golds_c], 0.3,
+                same=lambda i, j: preds_c[i]["status"] == golds_c[j]["status"])
     inv = {j: i for i, j in mc.items()}
     c_detail = {}
     for j, g in enumerate(golds_c):
