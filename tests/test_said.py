@@ -112,6 +112,13 @@ def test_speaker_in_apposition_and_long_descriptions():
                       "en adviesbureau BDO, dat onderzoek heeft gedaan.")
     assert ("indirect", "tevreden te zijn met de handreiking", "Richard Harrington", "zei") in qs
     assert ("indirect", "Gemeenten hebben steeds meer moeite om rond te komen", "BDO", "stelt") in qs
+    # the subject of a verb cluster stands before the auxiliary; a quote ending a clause leaves the
+    # clause to reported speech as well
+    _, qs = quotes_of("Minister Grapperhaus heeft de Kamer laten weten dat aanvragers niet worden gevraagd "
+                      "naar hun afkomst. De Raad is 'gekoloniseerd door de politieke macht', zegt Giménez.")
+    assert ("indirect", "aanvragers niet worden gevraagd naar hun afkomst", "Grapperhaus", "laten weten") in qs
+    assert ("indirect", "De Raad is 'gekoloniseerd door de politieke macht'", "Giménez", "zegt") in qs
+    assert ("direct", "gekoloniseerd door de politieke macht", "Giménez", "zegt") in qs
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

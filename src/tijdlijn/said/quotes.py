@@ -219,6 +219,7 @@ class _Attr:
     according_pronouns: dict[str, tuple[str, ...]]
     te_infinitive: re.Pattern[str] | None
     name_particles: frozenset[str]
+    auxiliaries: frozenset[str]
     adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
@@ -246,7 +247,7 @@ def _attr(code: str) -> _Attr:
                  apposition_stop=low("apposition_stop"),
                  te_infinitive=(re.compile(r"(?<!\w)" + re.escape(a["te_infinitive"]) + r" (?:\w+ ){0,2}\w+n(?!\w)")
                                 if a.get("te_infinitive") else None),
-                 name_particles=frozenset(a.get("name_particles", [])),
+                 name_particles=frozenset(a.get("name_particles", [])), auxiliaries=low("auxiliaries"),
                  according_pronouns={k.lower(): tuple(v.split()) for k, v in a.get("according_pronouns", {}).items()},
                  adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
@@ -690,6 +691,15 @@ class _Attributor:
                 appo = self._apposition_subject(s0, s0 + len(prev) - 1)
                 if appo is not None:
                     return appo, False
+        if self.A.auxiliaries:
+            # a verb cluster at the clause end ("Grapperhaus heeft de Kamer laten weten dat …"): the
+            # subject stands before the finite auxiliary, the noun phrase before the cue is its object
+            for w in reversed(list(_PRONOUN.finditer(text, max(s0, cue.start - 150), cue.start))):
+                if w.group(0).lower() in self.A.auxiliaries:
+                    sub = self.np_before(w.start(), s0)
+                    if sub is not None and sub.how != "description" and sub.end < w.start():
+                        return sub, False
+                    break
         sp = self.np_before(cue.start, s0)
         if sp is not None and sp.how != "description":
             return sp, False
@@ -988,7 +998,11 @@ def extract_quotes(doc: Document) -> list[dict[str, Any]]:
             if nwords < 2 and not _SENT_PUNCT.search(text[q.start:q.end].strip()):
                 continue
         if cue is not None:
-            cue.used = True
+            s_open = at.sents[at.sent_index(q.open)][0]
+            # a quote that ends a clause begun outside it ("De Raad is ‘gekoloniseerd door de macht’,
+            # zegt X") leaves the cue to the whole clause as reported speech as well
+            if len(_WORD.findall(text[max(s_open, q.open - 300):q.open])) < 3 or q.close is None:
+                cue.used = True
         directs.append({"kind": "direct", "start": q.start, "end": q.end, "text": text[q.start:q.end],
                         "_sp": sp, "_cue": cue, "cue": cue_text, "_si": at.sent_index(q.start),
                         "_q": q, "_outer": (q.open, q.outer_end)})
