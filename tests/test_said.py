@@ -84,6 +84,10 @@ def test_speaker_in_apposition_and_long_descriptions():
     doc, qs = quotes_of(t, "en", "1998-08-20")
     # the name set off by commas is the speaker; "the bureau …" is what he said
     assert ("indirect", "the bureau has questioned more than 100 people there", "Kenneth Piernick", "said") in qs
+    _, qs2 = quotes_of("At least 75 people were killed and 1,643 wounded there, Red Cross and ambulance officials "
+                       "said. The car was discovered last month at Newark airport, the FBI said.", "en", "1998-08-20")
+    assert ("indirect", "At least 75 people were killed and 1,643 wounded there", None, "said") in qs2
+    assert ("indirect", "The car was discovered last month at Newark airport", "FBI", "said") in qs2
     q = next(q for q in doc.quotes if q["text"].startswith("More tests"))
     assert q["speaker_mention"]["text"] == "the first law enforcement official"
     # the name first, then its apposition: the apposition's organisation is not the speaker

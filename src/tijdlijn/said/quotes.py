@@ -857,11 +857,15 @@ class _Attributor:
             p0, p1 = self.sents[si - 1]
             return p0, p1
         if not inverted and sp.start > s0 and text[sp.end:c.start].strip() != ",":
-            # (not when the subject is in apposition: "Een van de onderministers, Richard Harrington, zei …")
+            # "<content>, [the] <subject> said." (not when the subject is in apposition: "Een van de
+            # onderministers, Richard Harrington, zei …"); a determiner or a coordinated name may stand
+            # between the comma and the subject found ("…, Red Cross and ambulance officials said")
             pre_subj = text[s0:sp.start].rstrip()
+            comma = pre_subj.rfind(",")
             rest = text[c.end:s1]
-            if pre_subj.endswith(",") and len(_WORD.findall(pre_subj)) >= 3 and len(_WORD.findall(rest)) <= 6:
-                return s0, s0 + len(pre_subj) - 1
+            if comma > 0 and len(_WORD.findall(pre_subj[comma:])) <= 4 and \
+                    len(_WORD.findall(pre_subj[:comma])) >= 3 and len(_WORD.findall(rest)) <= 6:
+                return s0, s0 + comma
         start = max(c.end, sp.end) if inverted else c.end
         comp = None
         for w in _PRONOUN.finditer(text, start, min(s1, start + 90)):
