@@ -88,6 +88,10 @@ def test_speaker_in_apposition_and_long_descriptions():
                        "said. The car was discovered last month at Newark airport, the FBI said.", "en", "1998-08-20")
     assert ("indirect", "At least 75 people were killed and 1,643 wounded there", None, "said") in qs2
     assert ("indirect", "The car was discovered last month at Newark airport", "FBI", "said") in qs2
+    _, qs3 = quotes_of("``It was a well-planned attack,'' U.S. National Security Council spokesman P.J. Crowley said "
+                       "in Washington. ``We are leaving,'' a U.S. Embassy official said.", "en", "1998-08-08")
+    assert ("direct", "It was a well-planned attack,", "Crowley", "said") in qs3  # title after an organisation
+    assert [x for x in qs3 if x[1].startswith("We are")] == [("direct", "We are leaving,", None, "said")]
     q = next(q for q in doc.quotes if q["text"].startswith("More tests"))
     assert q["speaker_mention"]["text"] == "the first law enforcement official"
     # the name first, then its apposition: the apposition's organisation is not the speaker

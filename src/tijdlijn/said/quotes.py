@@ -481,7 +481,14 @@ class _Attributor:
                 if A.name_modifiers and nxt is not None and nxt.group(0).islower() and nxt.group(0) not in A.np_stop and \
                         nxt.group(0) not in self.L.verb_forms and nxt.group(0) not in A.adverbs and \
                         nxt.group(0) not in self.L.complementizers and nxt.group(0) not in self.L.pronouns:
-                    break  # the name modifies a noun: "a U.S. Embassy official"
+                    # the name modifies a noun: "a U.S. Embassy official" — unless a person's name follows
+                    # that title: "National Security Council spokesman P.J. Crowley"
+                    after = next((x for x in ms[k + 1:k + 3] if x[3] == "PER"), None)
+                    if after is not None:
+                        between = [w for w in _PRONOUN.findall(text[m[1]:after[0]]) if w.islower()]
+                        if 1 <= len(between) <= 2:
+                            return _Speaker(after[2], None, after[0], after[1], "mention", (after[3],))
+                    break
                 return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
             break
         name = self._untagged_name(toks) if not ms else None
@@ -1094,8 +1101,15 @@ def extract_quotes(doc: Document) -> list[dict[str, Any]]:
 _CLAUSE_END = re.compile(r"[.!?;]\s|[.!?;]$|\n")
 
 
+_ABBREV_BEFORE = re.compile(r"(?:\b\w\.)+\w?$|\b[A-Z][a-z]{0,2}$|\b[A-Z]$")
+
+
 def _clause_end(text: str, pos: int, window: int = _WINDOW) -> int:
-    """End of the clause at ``pos`` (looked for within ``window`` characters)."""
+    """End of the clause at ``pos`` (looked for within ``window`` characters); the period of an
+    abbreviation ("U.S. Embassy", "P.J. Crowley", "dr. Jansen") does not end it."""
     end = min(len(text), pos + window)
-    m = _CLAUSE_END.search(text, pos, end)
-    return m.start() if m else end
+    for m in _CLAUSE_END.finditer(text, pos, end):
+        if text[m.start()] == "." and _ABBREV_BEFORE.search(text, max(pos, m.start() - 12), m.start()):
+            continue
+        return m.start()
+    return end
