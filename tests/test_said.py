@@ -127,6 +127,12 @@ def test_speaker_in_apposition_and_long_descriptions():
     assert ("indirect", "aanvragers niet worden gevraagd naar hun afkomst", "Grapperhaus", "laten weten") in qs
     assert ("indirect", "De Raad is 'gekoloniseerd door de politieke macht'", "Giménez", "zegt") in qs
     assert ("direct", "gekoloniseerd door de politieke macht", "Giménez", "zegt") in qs
+    # a fronted phrase puts the subject after the cue; a person "van" an organisation speaks; a relative
+    # clause may close an apposition
+    _, qs = quotes_of("Tegenover de krant The Guardian vertelde Joseph Roche dat kandidaten hun plek konden kopen. "
+                      "Frank van der Lee van BDO vindt dat er aandacht moet komen voor leegloop. Maar senator "
+                      "Lindsey Graham, een Republikein die dicht bij Trump staat, vreest dat Kim de president bespeelt.")
+    assert [s for _k, _x, s, _c in qs] == ["Joseph Roche", "Frank van der Lee", "Lindsey Graham"]
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

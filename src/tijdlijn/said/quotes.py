@@ -220,6 +220,9 @@ class _Attr:
     te_infinitive: re.Pattern[str] | None
     name_particles: frozenset[str]
     auxiliaries: frozenset[str]
+    relatives: frozenset[str]
+    prepositions: frozenset[str]
+    affiliation: frozenset[str]
     adjective_suffixes: tuple[str, ...]
     name_modifiers: bool
     np_max_words: int
@@ -248,6 +251,7 @@ def _attr(code: str) -> _Attr:
                  te_infinitive=(re.compile(r"(?<!\w)" + re.escape(a["te_infinitive"]) + r" (?:\w+ ){0,2}\w+n(?!\w)")
                                 if a.get("te_infinitive") else None),
                  name_particles=frozenset(a.get("name_particles", [])), auxiliaries=low("auxiliaries"),
+                 relatives=low("relatives"), prepositions=low("prepositions"), affiliation=low("affiliation"),
                  according_pronouns={k.lower(): tuple(v.split()) for k, v in a.get("according_pronouns", {}).items()},
                  adjective_suffixes=tuple(a.get("adjective_suffixes", [])), name_modifiers=bool(a.get("name_modifiers", False)), np_max_words=int(a.get("np_max_words", 2)),
                  split_rx=split_rx, split=split)
@@ -708,6 +712,15 @@ class _Attributor:
                         return sub, False
                     break
         sp = self.np_before(cue.start, s0)
+        if sp is not None and sp.how == "mention":
+            sp = self._affiliated_person(sp, s0)
+            lead = list(_PRONOUN.finditer(text, s0, sp.start))
+            if self.A.prepositions and lead and lead[0].group(0).lower() in self.A.prepositions and \
+                    not self._quote_between(s0, cue.start):
+                # a fronted phrase ("Tegen de BBC vertelde hij dat …"): the subject follows the cue
+                inv = self.np_after(after, min(s1, cue.end + 90), allow_desc=False)
+                if inv is not None:
+                    return inv, True
         if sp is not None and sp.how != "description":
             return sp, False
         # V2 inversion after a fronted phrase: "In een reactie zegt hij", "Dat heeft Jansen gezegd"
@@ -743,10 +756,21 @@ class _Attributor:
             if not after.lstrip().startswith(",") or not words or len(words) > 15 or \
                     len(_PRONOUN.findall(before)) > 2 or '"' in after or "'" in after:
                 continue
-            if any(w.lower() in A.apposition_stop or w.lower() in self.L.verb_forms for w in words):
+            # a relative clause may close the apposition ("X, een Republikein die dicht bij Trump staat,")
+            rel = next((i for i, w in enumerate(words) if w.lower() in A.relatives), len(words))
+            if rel == 0 or any(w.lower() in A.apposition_stop or w.lower() in self.L.verb_forms for w in words[:rel]):
                 continue
             return _Speaker(m[2], None, m[0], m[1], "mention", (m[3],))
         return None
+
+    def _affiliated_person(self, sp: _Speaker, s0: int) -> _Speaker:
+        """"Frank van der Lee van BDO vindt": the person, not the organisation they are from."""
+        m = self.mentions.last_before(s0, sp.start - 1, ("PER",))
+        if m is not None and sp.types != ("PER",):
+            between = _PRONOUN.findall(self.text[m[1]:sp.start])
+            if len(between) == 1 and between[0].lower() in self.A.affiliation:
+                return _Speaker(m[2], None, m[0], m[1], "mention", ("PER",))
+        return sp
 
     def _first_word(self, s0: int) -> str:
         w = _PRONOUN.search(self.text, s0, min(len(self.text), s0 + 40))
