@@ -133,6 +133,10 @@ def test_speaker_in_apposition_and_long_descriptions():
                       "Frank van der Lee van BDO vindt dat er aandacht moet komen voor leegloop. Maar senator "
                       "Lindsey Graham, een Republikein die dicht bij Trump staat, vreest dat Kim de president bespeelt.")
     assert [s for _k, _x, s, _c in qs] == ["Joseph Roche", "Frank van der Lee", "Lindsey Graham"]
+    # "de vereniging" is the organisation named as a Vereniging, not simply the last one
+    _, qs = quotes_of("De Vereniging Innovatieve Geneesmiddelen is kritisch. Ook de Stichting Farma ter "
+                      "Verantwoording reageerde. 'Dit mag wettelijk niet', zegt de vereniging.")
+    assert qs == [("direct", "Dit mag wettelijk niet", "Vereniging Innovatieve Geneesmiddelen", "zegt")]
     # a description ends before a negation: "volgens de minister niet te voorkomen"
     doc, _ = quotes_of("De aanval was volgens de minister niet te voorkomen.", "nl")
     assert [q.get("speaker_text") for q in doc.quotes] == ["minister"]

@@ -990,6 +990,12 @@ class _Attributor:
         last organisation named in the previous sentences, a person noun to the last person speaker."""
         lo = self.sents[max(0, si - 5)][0]
         if d.types == ("ORG",):
+            head = self._head(_PRONOUN.finditer(d.text or "")) if d.text else ""
+            if len(head) >= 4:
+                # "de vereniging" → the last organisation named as a Vereniging, if there is one
+                for m in reversed(self.mentions.starting_in(max(0, d.start - 5000), d.start)):
+                    if m[3] in ("ORG", "MISC") and m[1] <= d.start and head in m[4].lower():
+                        return _Speaker(m[2], None, d.start, d.end, "description", ("ORG",))
             m = self.mentions.last_before(lo, d.start, ("ORG", "MISC"))
             if m is not None:
                 return _Speaker(m[2], None, d.start, d.end, "description", ("ORG",))
