@@ -441,6 +441,7 @@ def _run(inputs, *, lang, date, fmt, out_dir, max_chars, stages) -> None:  # typ
 
 from tijdlijn import cli_kb as _cli_kb  # noqa: E402,F401  (registers ingest/search/stats/export)
 from tijdlijn import cli_web as _cli_web  # noqa: E402,F401  (registers serve)
+from tijdlijn import cli_date as _cli_date  # noqa: E402,F401  (registers date)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -207,6 +207,8 @@ def ingest(
             reasons[f["reason"]] = reasons.get(f["reason"], 0) + 1
         for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
             print(f"  failed ×{n}: {reason}", file=sys.stderr)
+        for line in summary.date_lines():
+            print(line, file=sys.stderr)
     if summary.failed:
         raise typer.Exit(1)
 

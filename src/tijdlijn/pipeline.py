@@ -61,13 +61,25 @@ def tag_said(doc: Document) -> Document:
     return annotate_said(doc)
 
 
+def check_date(doc: Document) -> Document:
+    """When the article date is given: does the text contradict it? (``meta["date_check"]``)"""
+    from .temporal.dating import check_document
+
+    if doc.date is not None and "date_check" not in doc.meta and not doc.meta.get("date_inferred"):
+        result = check_document(doc)
+        if result is not None:
+            doc.meta["date_check"] = result
+    return doc
+
+
 LANGUAGE = Stage("language", ("lang",), identify_language)
 SEGMENT = Stage("segment", ("sentences", "tokens"), segment)
 TIME = Stage("time", ("timexes", "refined_date"), tag_time)
 ENTITIES = Stage("entities", ("entities", "related_places"), tag_entities)
 SAID = Stage("said", ("quotes", "claims", "events"), tag_said)
+DATE_CHECK = Stage("date_check", ("meta.date_check",), check_date)
 TIME_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME)
-DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES, SAID)
+DEFAULT_STAGES: tuple[Stage, ...] = (LANGUAGE, SEGMENT, TIME, ENTITIES, SAID, DATE_CHECK)
 
 
 def annotate(doc: Document, stages: Sequence[Stage] = DEFAULT_STAGES) -> Document:

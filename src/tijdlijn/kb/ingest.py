@@ -61,6 +61,8 @@ class IngestSummary:
     run_id: int | None = None
     executor: str = "serial"
     workers: int = 1
+    dates_inferred: int = 0  # articles without a date that got one from the text (and their batch)
+    date_contradictions: list[dict[str, Any]] = field(default_factory=list)  # given dates the text contradicts
 
     @property
     def processed(self) -> int:
@@ -69,11 +71,28 @@ class IngestSummary:
     def counts(self) -> dict[str, int]:
         return {"ingested": self.ingested, "updated": self.updated, "skipped": self.skipped, "failed": self.failed}
 
+    def date_lines(self, limit: int = 10) -> list[str]:
+        """The text summary's lines about article dates: how many were inferred, which given ones the text
+        contradicts."""
+        out = []
+        if self.dates_inferred:
+            out.append(f"  dates inferred from the text for {self.dates_inferred} article(s) without one")
+        if self.date_contradictions:
+            out.append(f"  {len(self.date_contradictions)} given date(s) contradicted by the text:")
+            for c in self.date_contradictions[:limit]:
+                where = f"{c.get('source') or '?'}" + (f":{c['line']}" if c.get("line") is not None else "")
+                dc = c["date_contradiction"]
+                why = next((e for e in dc["evidence"] if e.startswith("contradiction")), "")
+                out.append(f"    {where} ({c.get('stored_as') or c.get('id')}): given {dc['given']}, "
+                           f"text says {dc['text_says'] or 'another date'}. {why}")
+        return out
+
     def to_json(self) -> dict[str, Any]:
         rate = (self.ingested + self.updated) / self.seconds if self.seconds else 0.0
         return {**self.counts(), "seconds": round(self.seconds, 2), "articles_per_second": round(rate, 2),
                 "executor": self.executor, "workers": self.workers, "run_id": self.run_id,
-                "failures": self.failures}
+                "failures": self.failures, "dates_inferred": self.dates_inferred,
+                "date_contradictions": self.date_contradictions}
 
 
 @dataclass
@@ -122,6 +141,7 @@ def ingest(
             docs = [d for d in buf if isinstance(d, Document)]
             keyed = [(article_key(d), content_hash(d)) for d in docs]
             known = store.lookup(keyed) if keyed else {}
+            dater.process(docs, [known.get(k, ("new", None))[0] not in ("unchanged", "duplicate") for k in keyed])
             entries: list[tuple[str, Any, str | None, str | None]] = []
             to_annotate: list[dict[str, Any]] = []
             it = iter(keyed)
@@ -141,6 +161,7 @@ def ingest(
             buf.clear()
             return _Pending(entries, to_annotate)
 
+        dater = _Dater()
         for item in items:
             buf.append(item)
             if sum(isinstance(x, Document) for x in buf) >= batch_size or len(buf) >= 4 * batch_size:
@@ -182,6 +203,7 @@ def ingest(
                     wr = store.write_document(doc, key, h)
                     records.append(_record(wr.status, source=d.source, line=line, id=d.id, reason=wr.reason,
                                            stored_as=wr.ext_id))
+                    _date_notes(records[-1], d)
                 for r in records:
                     setattr(summary, r["status"], getattr(summary, r["status"]) + 1)
                 store.refresh_entities()
@@ -191,6 +213,11 @@ def ingest(
             for r in records:
                 if r["status"] == "failed" and len(summary.failures) < max_records_in_summary:
                     summary.failures.append(r)
+                if r["status"] in ("ingested", "updated"):
+                    summary.dates_inferred += "date_inferred" in r
+                    if "date_contradiction" in r and len(summary.date_contradictions) < max_records_in_summary:
+                        summary.date_contradictions.append({k: r[k] for k in ("source", "line", "id", "stored_as",
+                                                                              "date_contradiction") if k in r})
                 if on_record is not None:
                     on_record(r)
             summary.seconds = time.perf_counter() - t0
@@ -204,6 +231,69 @@ def ingest(
         except Exception:  # noqa: BLE001 - the database may be the thing that failed
             pass
     return summary
+
+
+class _Dater:
+    """Article dates at the reader, before annotation (relative expressions resolve against them).
+
+    A record without a date gets one inferred from its text and a prior from its batch — the
+    dated articles of the same source seen so far in this run (the same input file for JSON
+    Lines/CSV/feeds), weighted by text similarity — when the evidence supports at least a
+    year; ``meta["date_inferred"]`` says how (and the store marks the article). A given date is
+    checked against the text and the batch: ``meta["date_check"]``."""
+
+    MAX_BATCH = 1000  # most recent dated articles per source kept as the batch (bounded memory: ~20 MB)
+
+    def __init__(self) -> None:
+        self.batches: dict[str, Any] = {}
+        self.n = 0
+
+    def process(self, docs: list[Document], todo: list[bool]) -> None:
+        """Dates for the articles of one reader buffer; only those with ``todo`` (to be annotated) are
+        assessed, but every dated one joins its batch."""
+        from tijdlijn.pipeline import identify_language
+        from tijdlijn.temporal.dating import Collection, assess
+
+        if not docs:
+            return
+        keys = []
+        for d in docs:  # the buffer's dated articles join their batch first (exclusion keeps them honest)
+            self.n += 1
+            keys.append(self.n)
+            if d.date is not None:
+                coll = self.batches.setdefault(d.source or "", Collection(max_docs=self.MAX_BATCH, max_terms=150))
+                coll.add(d.text, d.date.earliest, key=self.n)
+        for d, k, want in zip(docs, keys, todo):
+            if not want:
+                continue
+            identify_language(d)  # the pipeline's own language stage, run early (it is then skipped)
+            lang = d.lang
+            if lang not in ("nl", "en"):
+                continue
+            coll = self.batches.get(d.source or "")
+            prior = coll.prior(d.text, exclude=k) if coll is not None and len(coll) > (d.date is not None) else None
+            a = assess(d.text, lang, given=d.date, prior=prior)
+            if d.date is not None:
+                d.meta["date_check"] = a.check_json()
+            else:
+                got = a.inference.article_date()
+                if got is not None:
+                    d.date = got
+                    d.meta["date_inferred"] = a.inferred_json()
+                else:
+                    d.meta["date_inference"] = a.inferred_json()  # tried, but the text says too little
+
+
+def _date_notes(record: dict[str, Any], doc: Document) -> None:
+    """What the per-record log says about the article date: inferred, or a contradiction found."""
+    inferred = doc.meta.get("date_inferred")
+    if inferred:
+        record["date_inferred"] = {k: inferred[k] for k in ("value", "granularity", "confidence")}
+    check = doc.meta.get("date_check")
+    if check and check.get("contradicts_given_date"):
+        record["date_contradiction"] = {"given": check["given"], "text_says": check["text_says"],
+                                        "evidence": [e["why"] for e in check["evidence"]
+                                                     if e["kind"] != "collection"]}
 
 
 class JsonlLog:
