@@ -220,14 +220,16 @@ def _fit_kernel(uniq_b: bytes, counts_b: bytes) -> tuple[float, float]:
     n = counts.sum()
     if n < 10:  # too few dates to tell how they cluster: a broad kernel
         return 0.0, 30.0
-    delta = np.abs(uniq[:, None] - uniq[None, :])
+    c = counts.astype(float)
     best = None
     for tail in KERNEL_TAILS:
-        t = np.exp(-delta / tail) / (2 / (1 - math.exp(-1 / tail)) - 1)
+        # the kernel is linear in ``same``: one convolution per tail (FFT, linear in the day range; a
+        # matrix over the batch's distinct days would be quadratic in them)
+        tconv = _kernel_mix(uniq, uniq, c, 0.0, tail)
+        t0 = 1 / (2 / (1 - math.exp(-1 / tail)) - 1)
         for same in KERNEL_SAME_DAY:
-            k = np.where(delta == 0, same, 0.0) + (1 - same) * t
-            dens = (k @ counts - k[0, 0]) / (n - 1)  # leave the article itself out
-            ll = float(counts @ np.log(np.maximum(dens, 1e-12)))
+            dens = (same * c + (1 - same) * tconv - (same + (1 - same) * t0)) / (n - 1)  # leave the article out
+            ll = float(c @ np.log(np.maximum(dens, 1e-12)))
             if best is None or ll > best[0]:
                 best = (ll, same, tail)
     assert best is not None
