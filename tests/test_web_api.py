@@ -352,6 +352,31 @@ def test_rate_limit(kb):
         assert get(srv.url + "/static/app.css")[0] == 200  # assets are not counted
 
 
+def test_serving_reads_the_database_without_changing_it(kb, tmp_path):
+    """The server's connections come from ``open_store(read_only=True)``: it never creates, migrates or
+    writes the file (benchmarks serve a cached store this way), and such a store refuses writes."""
+    from tijdlijn.kb.store import StoreError, open_store
+
+    db = copy_store(kb, tmp_path / "ro.sqlite")
+    conn = sqlite3.connect(db)  # a checkpointed file with no -wal/-shm next to it
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = (db.stat().st_size, db.stat().st_mtime_ns)
+    with Server(f"sqlite:///{db}", "--rate-limit", "0", workers=2) as srv:
+        for path in ("/api/health", "/api/search?q=kabinet", "/api/articles?limit=5", "/api/entities",
+                     "/api/places", "/"):
+            assert get(srv.url + path)[0] == 200, path
+    assert (db.stat().st_size, db.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ro.sqlite"], "the readers leave no -wal/-shm behind"
+    with open_store(f"sqlite:///{db}", read_only=True) as st:
+        assert st.article_count() > 0
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
+            st.execute("UPDATE articles SET title = 'x'")
+    with pytest.raises(StoreError):
+        open_store(f"sqlite:///{tmp_path / 'absent.sqlite'}", read_only=True)
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
 def test_missing_then_present_database_503_then_200(kb, tmp_path):
     target = tmp_path / "later.sqlite"
     with Server(f"sqlite:///{target}", "--rate-limit", "0") as srv:

@@ -213,6 +213,11 @@ MIGRATIONS: list[tuple[int, str, dict[str, list[str]]]] = [
     (4, "covering index for the 'talks about' date filter",
      {d: ["CREATE INDEX timexes_article_about ON timexes (article_id, about_end, about_start)"]
       for d in ("sqlite", "postgresql")}),
+    (5, "event participants by article, article places by entity (timelines: participants of an article's "
+        "events, coordinates of event places)",
+     {d: ["CREATE INDEX event_participants_article ON event_participants (article_id, event_idx)",
+          "CREATE INDEX article_places_entity ON article_places (entity_id)"]
+      for d in ("sqlite", "postgresql")}),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

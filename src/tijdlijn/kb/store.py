@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from tijdlijn.document import Document
 from tijdlijn.kb import text as fts
 from tijdlijn.kb.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Store", "StoreError", "open_store", "content_hash", "DEFAULT_DB", "WriteResult", "SearchHit"]
+__all__ = ["Store", "StoreError", "open_store", "content_hash", "DEFAULT_DB", "WriteResult", "SearchHit",
+           "ArticleFilter", "published_filter", "redact_url"]
 
 DEFAULT_DB = "sqlite:///tijdlijn.sqlite"
 
@@ -77,6 +78,26 @@ class SearchHit:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "date": self.date, "score": round(self.score, 4),
                 "snippet": self.snippet, "lang": self.lang, "source": self.source}
+
+
+@dataclass
+class ArticleFilter:
+    """Articles ``a`` matching search filters, as SQL (from :meth:`Store.article_filter`): ``SELECT …
+    FROM {frm}{cond()}`` with ``params``; ``score`` is the rank expression (higher = better; ``0``
+    without words). Callers may add conditions on ``a`` with ``cond(extra)`` (their own parameters
+    go after ``params``)."""
+
+    query: fts.Query
+    frm: str
+    where: list[str]
+    params: list[Any]
+    score: str
+
+    def cond(self, extra: Sequence[str] = ()) -> str:
+        where = [*self.where, *extra]
+        if not where:
+            return ""
+        return (" AND " if not self.query.empty else " WHERE ") + " AND ".join(where)
 
 
 class _DbKeyIndex:
@@ -650,14 +671,14 @@ class Store:
         return [r[0] for r in rows]
 
     # ---- search -------------------------------------------------------------------
-    def search(self, query: str = "", *, date_from: str | None = None, date_to: str | None = None,
-               about_from: str | None = None, about_to: str | None = None, entities: Sequence[str] = (),
-               places: Sequence[str] = (), lang: str | None = None, limit: int = 20, offset: int = 0,
-               highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
-        """Ranked articles. Date filters are ISO dates (inclusive); an article's publication
-        interval must overlap [from, to]; ``about_*`` keeps articles with a time expression
-        whose interval overlaps the window and is no longer than it ("in 2014" counts for
-        2014, "de jaren 2010" does not)."""
+    def article_filter(self, query: str = "", *, date_from: str | None = None, date_to: str | None = None,
+                       about_from: str | None = None, about_to: str | None = None,
+                       entity_groups: Sequence[Sequence[str]] = (), places: Sequence[str] = (),
+                       lang: str | None = None) -> "ArticleFilter":
+        """The SQL that selects the articles ``a`` matching the search filters (see :meth:`search`), for
+        callers that page, count or aggregate them themselves. ``entity_groups``: every group must occur
+        in the article (any id of a group); ``places``: place ids, any of them. Every value is a bound
+        parameter; the fragments are this backend's own (full-text index, interval length)."""
         q = fts.parse_query(query, (lang,) if lang in fts.STEMMERS else ("nl", "en"))
         where: list[str] = []
         params: list[Any] = []
@@ -676,30 +697,51 @@ class Store:
             days = (_d.fromisoformat(hi) - _d.fromisoformat(lo)).days
             where.append(self._about_clause())
             params.extend([lo, hi, days])
-        if entities:
+        for ids in entity_groups:
+            if not ids:
+                continue
             where.append(f"EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = a.id AND e.entity_id IN "
-                         f"({','.join('?' * len(entities))}))")
-            params.extend(entities)
+                         f"({','.join('?' * len(ids))}))")
+            params.extend(ids)
         if places:
             where.append(self._place_clause(len(places)))
             params.extend(places)
         if lang:
             where.append("a.lang = ?")
             params.append(lang)
-        order = "score DESC, a.pub_start DESC, a.id" if not q.empty else "a.pub_start DESC, a.id"
+        return ArticleFilter(q, frm, where, params, score)
+
+    def ranked_articles(self, f: "ArticleFilter", limit: int = 20, offset: int = 0) -> list[tuple]:
+        """One page of the articles of a filter, best first: rows ``(id, ext_id, title, published, score,
+        lang, source, refined)`` ordered by score (BM25 / ts_rank_cd), then newest, then id; without
+        words newest first (score 0). Text-only queries are ranked inside the full-text index first
+        (exact, ties at the cut included)."""
         if self.dialect == "sqlite":
             self._for_search()  # type: ignore[attr-defined]
         rows = None
-        if not q.empty and not where:
-            rows = self._top_by_rank(q, int(limit), int(offset))  # rank inside the index first, then join
+        if not f.query.empty and not f.where:
+            rows = self._top_by_rank(f.query, int(limit), int(offset))  # rank inside the index first, then join
         if rows is None:
-            sql = (f"SELECT a.id, a.ext_id, a.title, a.published, {score} AS score, a.lang, a.source "
-                   f"FROM {frm} {'AND' if not q.empty and where else ('WHERE' if where else '')} "
-                   f"{' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?")
-            rows = self.query(sql, (*params, int(limit), int(offset)))
+            order = "score DESC, a.pub_start DESC, a.id" if not f.query.empty else "a.pub_start DESC, a.id"
+            rows = self.query(f"SELECT a.id, a.ext_id, a.title, a.published, {f.score} AS score, a.lang, a.source, "
+                              f"a.refined FROM {f.frm}{f.cond()} ORDER BY {order} LIMIT ? OFFSET ?",
+                              (*f.params, int(limit), int(offset)))
+        return rows
+
+    def search(self, query: str = "", *, date_from: str | None = None, date_to: str | None = None,
+               about_from: str | None = None, about_to: str | None = None, entities: Sequence[str] = (),
+               places: Sequence[str] = (), lang: str | None = None, limit: int = 20, offset: int = 0,
+               highlight: tuple[str, str] = ("[", "]")) -> list[SearchHit]:
+        """Ranked articles. Date filters are ISO dates (inclusive); an article's publication
+        interval must overlap [from, to]; ``about_*`` keeps articles with a time expression
+        whose interval overlaps the window and is no longer than it ("in 2014" counts for
+        2014, "de jaren 2010" does not); ``entities``: any of these ids occurs."""
+        f = self.article_filter(query, date_from=date_from, date_to=date_to, about_from=about_from,
+                                about_to=about_to, entity_groups=[list(entities)] if entities else (),
+                                places=places, lang=lang)
         hits = []
-        stems = q.sequences()
-        for aid, ext, title, pub, sc, lg, src in rows:
+        stems = f.query.sequences()
+        for aid, ext, title, pub, sc, lg, src, _refined in self.ranked_articles(f, limit, offset):
             text = self.query("SELECT text FROM articles WHERE id = ?", (aid,))[0][0]
             hits.append(SearchHit(ext, title, pub, float(sc or 0), fts.snippet(text, stems, lg, mark=highlight),
                                   lg, src))
@@ -709,8 +751,9 @@ class Store:
         raise NotImplementedError
 
     def _top_by_rank(self, q: fts.Query, limit: int, offset: int) -> list[tuple] | None:
-        """Text-only queries: the best ``offset + limit`` by the index's own ranking, joined afterwards.
-        Exact: when the last wanted score ties with the next one, returns None (the full plan runs)."""
+        """Text-only queries: the best ``offset + limit`` by the index's own ranking, joined afterwards
+        (rows as :meth:`ranked_articles`). Exact: when the last wanted score ties with the next one beyond
+        what was fetched, returns None (the full plan runs)."""
         return None
 
     def _place_clause(self, n: int) -> str:
@@ -722,20 +765,37 @@ class Store:
 class SQLiteStore(Store):
     dialect = "sqlite"
 
-    def __init__(self, url: str, path: str) -> None:
+    def __init__(self, url: str, path: str, *, read_only: bool = False, busy_timeout_ms: int = 30000) -> None:
         super().__init__(url)
         self.path = path
+        self.read_only = read_only
         self._touched = set()
+        conn = None
         try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across process crashes
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if read_only:
+                # changes nothing in the file: no create (mode=rw), no journal-mode switch, writes refused;
+                # unlike mode=ro it can still clean up the -wal/-shm files when the last reader closes
+                if path == ":memory:" or not Path(path).is_file():
+                    raise StoreError(f"{url}: no SQLite database at {path}")
+                conn = sqlite3.connect(f"file:{quote(str(Path(path).absolute()))}?mode=rw", uri=True,
+                                       isolation_level=None, timeout=busy_timeout_ms / 1000,
+                                       check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                if path != ":memory:":
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000,
+                                       check_same_thread=False)
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across process crashes
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(f"{url}: cannot open the SQLite database: {exc}") from None
+        self.conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(sql, params)
@@ -799,10 +859,10 @@ class SQLiteStore(Store):
         if len(top) > k:
             top = [r for r in top if r[1] >= top[k - 1][1]]  # the k best and everything tied with the k-th
         score = dict(top)
-        rows = self.query(f"SELECT a.id, a.ext_id, a.title, a.published, a.lang, a.source, a.pub_start FROM articles a "
-                          f"WHERE a.id IN ({','.join('?' * len(top))})", [r[0] for r in top])
+        rows = self.query(f"SELECT a.id, a.ext_id, a.title, a.published, a.lang, a.source, a.pub_start, a.refined "
+                          f"FROM articles a WHERE a.id IN ({','.join('?' * len(top))})", [r[0] for r in top])
         rows.sort(key=lambda r: (-score[r[0]], _neg(r[6]), r[0]))
-        return [(r[0], r[1], r[2], r[3], score[r[0]], r[4], r[5]) for r in rows[offset:offset + limit]]
+        return [(r[0], r[1], r[2], r[3], score[r[0]], r[4], r[5], r[7]) for r in rows[offset:offset + limit]]
 
     def size_bytes(self) -> int:
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -814,8 +874,9 @@ class SQLiteStore(Store):
 class PostgresStore(Store):
     dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         super().__init__(url)
+        self.read_only = read_only
         self._touched = set()
         try:
             import psycopg
@@ -825,6 +886,13 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{_redact(url)}: cannot connect to PostgreSQL: {msg}") from None
+        try:
+            if read_only:
+                self.conn.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as exc:
+            self.conn.close()
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"{_redact(url)}: cannot connect to PostgreSQL: {msg}") from None
 
@@ -936,28 +1004,38 @@ def _time_bounds(t: dict[str, Any]) -> tuple[str | None, str | None]:
     return (iv[0].isoformat(), iv[1].isoformat()) if iv else (None, None)
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
+    """The database URL with its password (if any) replaced by ``***``, for messages."""
     p = urlparse(url)
     if p.password:
         return url.replace(f":{p.password}@", ":***@")
     return url
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (and create/upgrade) a knowledge base from a URL or a path."""
+_redact = redact_url
+
+
+def open_store(url: str | None = None, *, migrate: bool = True, read_only: bool = False,
+               busy_timeout_ms: int = 30000) -> Store:
+    """Open (and create/upgrade) a knowledge base from a URL or a path.
+
+    ``read_only=True`` opens an existing knowledge base for reading only and changes nothing in it (no
+    file is created, no migration runs, the journal mode is left alone; SQLite refuses writes with
+    ``query_only``, PostgreSQL sessions are ``default_transaction_read_only``). ``busy_timeout_ms``: how
+    long a SQLite connection waits for a lock."""
     url = url or DEFAULT_DB
     if url.startswith(("postgresql://", "postgres://")):
-        store: Store = PostgresStore(url)
+        store: Store = PostgresStore(url, read_only=read_only)
     elif url.startswith("sqlite://"):
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not path:
             raise StoreError(f"{url}: expected sqlite:///path/to/kb.sqlite")
-        store = SQLiteStore(url, path)
+        store = SQLiteStore(url, path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     elif "://" in url:
         raise StoreError(f"{url}: unsupported database URL (use sqlite:///path or postgresql://user@host:port/db)")
     else:
-        store = SQLiteStore(f"sqlite:///{url}", url)
-    if migrate:
+        store = SQLiteStore(f"sqlite:///{url}", url, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+    if migrate and not read_only:
         try:
             store.migrate()
         except StoreError:

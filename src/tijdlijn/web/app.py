@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tijdlijn.web import queries as Q
+from tijdlijn.kb import queries as Q
 from tijdlijn.web.db import DatabaseUnavailable, StoreProvider
 from tijdlijn.web.guard import Guard, error_body
 
@@ -304,7 +304,8 @@ def _api_routes(app: FastAPI, provider: StoreProvider) -> None:
              description="Events it takes part in (and, unless `participant_only`, events told around its mentions) "
                          "and what it said, each with the date it happened, the certainty of that date, the "
                          "article and sentence as evidence; `last_heard_from`, `first_mentioned`, `places` (with "
-                         "coordinates in `geo`) and `contradictions` between articles. `limit` caps the articles "
+                         "coordinates in `geo`) and `contradictions` between articles (the first 100 pairs; "
+                         "`contradictions_truncated` says whether there were more). `limit` caps the articles "
                          "read.")
     def timeline(entity_id: str, date_from: Optional[str] = Query(None, alias="from", max_length=40,
                                                                    description="Events on or after this date."),
@@ -313,10 +314,12 @@ def _api_routes(app: FastAPI, provider: StoreProvider) -> None:
                  participant_only: bool = False, limit: int = Query(500, ge=1, le=5000)) -> JSONResponse:
         lo, hi = Q.date_bound(date_from, "start", "from"), Q.date_bound(date_to, "end", "to")
         with provider.store() as st:
+            # the body of any timeline that took 5 ms or more is kept while the database is unchanged
+            # (frequent entities are asked for often; their timelines are the large ones)
             body = provider.cached(("timeline", entity_id, lo, hi, limit, participant_only), lambda: json.dumps(
                 Q.entity_timeline_geo(st, entity_id, date_from=lo, date_to=hi, limit=limit,
                                       context=not participant_only), ensure_ascii=False,
-                separators=(",", ":")).encode())
+                separators=(",", ":")).encode(), min_seconds=0.005)
             return Response(body, media_type="application/json")
 
     @app.get("/api/entities/{entity_id}", tags=["entities"], responses=ERRORS,
@@ -364,7 +367,11 @@ def _api_routes(app: FastAPI, provider: StoreProvider) -> None:
         if lo and hi and lo > hi:
             raise Q.ParamError("to", "to: the window ends before it starts")
         with provider.store() as st:
-            return JSONResponse(Q.places_geojson(st, date_from=lo, date_to=hi), media_type="application/geo+json")
+            # an aggregate over every article place (seconds at 200,000 articles): kept while the database
+            # is unchanged, like timelines
+            body = provider.cached(("places", lo, hi), lambda: json.dumps(
+                Q.places_geojson(st, date_from=lo, date_to=hi), ensure_ascii=False, separators=(",", ":")).encode())
+            return Response(body, media_type="application/geo+json")
 
     def _annotate(body: AnnotateRequest):
         import tijdlijn

@@ -9,9 +9,10 @@ database from another tijdlijn version, or one that is locked gives
 :class:`DatabaseUnavailable` (HTTP 503); the connection is dropped and the next
 request tries again, so the server recovers by itself once the database is back.
 
-Read-only by default: SQLite connections run with ``PRAGMA query_only``, PostgreSQL
-sessions with ``default_transaction_read_only``. Writes (the ingest endpoint) open a
-separate, short-lived read-write store.
+Read-only by default: connections come from ``open_store(url, read_only=True)`` (SQLite:
+nothing in the file is changed, ``PRAGMA query_only``; PostgreSQL: sessions are
+``default_transaction_read_only``). Writes (the ingest endpoint) open a separate,
+short-lived read-write store.
 """
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ from typing import Any, Callable, Iterator
 from urllib.parse import unquote
 
 from tijdlijn.kb.schema import SCHEMA_VERSION
-from tijdlijn.kb.store import DEFAULT_DB, Store, StoreError, open_store
+from tijdlijn.kb.store import DEFAULT_DB, Store, StoreError, open_store, redact_url
 
 __all__ = ["DatabaseUnavailable", "StoreProvider", "sqlite_path"]
 
 CACHE_SIZE = 256  # slow results (entity timelines) kept per process while the database is unchanged
+CACHE_BYTES = 64 << 20  # at most this much of them in response bodies (bytes) per process
 BUSY_TIMEOUT_MS = 2000  # a locked SQLite database: wait this long, then 503 (the CLI waits 30 s)
 
 
@@ -69,15 +71,14 @@ class StoreProvider:
         self._errors = _db_errors()
         self._lock = threading.Lock()
         self._open: list[Store] = []
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._cache_bytes = 0
 
     def describe(self) -> str:
         path = sqlite_path(self.url)
         if path is not None:
             return f"sqlite:///{path}"
-        from tijdlijn.kb.store import _redact
-
-        return _redact(self.url)
+        return redact_url(self.url)
 
     def _connect(self) -> Store:
         path = sqlite_path(self.url)
@@ -86,14 +87,13 @@ class StoreProvider:
                 raise DatabaseUnavailable(f"no knowledge base at {path}: create it with "
                                           f"`tijdlijn ingest INPUT --db sqlite:///{path}`")
         try:
-            store = _open_sqlite_reader(path) if path is not None else open_store(self.url, migrate=False)
+            store = open_store(self.url, read_only=True, busy_timeout_ms=BUSY_TIMEOUT_MS)
         except StoreError as exc:
             raise DatabaseUnavailable(str(exc)) from None
         except sqlite3.Error as exc:
             raise DatabaseUnavailable(f"{self.describe()}: {_first_line(exc)}") from None
         try:
             if path is None:
-                store.execute("SET default_transaction_read_only = on")
                 store.execute("SET statement_timeout = 10000")
             try:
                 version = store.schema_version()
@@ -177,8 +177,9 @@ class StoreProvider:
         return tuple(out)
 
     def cached(self, key: tuple, compute: Callable[[], Any], *, min_seconds: float = 0.02) -> Any:
-        """``compute()``, remembered (LRU, per process) while :meth:`version` stays the same, for results
-        that took at least ``min_seconds``. Callers must not mutate the result."""
+        """``compute()``, remembered (LRU, per process, at most ``CACHE_SIZE`` results and ``CACHE_BYTES``
+        of bytes results) while :meth:`version` stays the same, for results that took at least
+        ``min_seconds``. Callers must not mutate the result."""
         version = self.version()
         if version is None:
             return compute()
@@ -187,14 +188,17 @@ class StoreProvider:
             hit = self._cache.get(full)
             if hit is not None:
                 self._cache.move_to_end(full)
-                return hit
+                return hit[0]
         t0 = time.perf_counter()
         value = compute()
-        if time.perf_counter() - t0 >= min_seconds:
+        size = len(value) if isinstance(value, (bytes, bytearray)) else 0
+        if time.perf_counter() - t0 >= min_seconds and size <= CACHE_BYTES // 4:
             with self._lock:
-                self._cache[full] = value
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                old = self._cache.pop(full, None)
+                self._cache_bytes += size - (old[1] if old else 0)
+                self._cache[full] = (value, size)
+                while len(self._cache) > CACHE_SIZE or self._cache_bytes > CACHE_BYTES:
+                    self._cache_bytes -= self._cache.popitem(last=False)[1][1]
         return value
 
     def close_all(self) -> None:
@@ -205,27 +209,6 @@ class StoreProvider:
                 s.close()
             except Exception:  # noqa: BLE001
                 pass
-
-
-def _open_sqlite_reader(path: str) -> Store:
-    """A :class:`SQLiteStore` for reading only: unlike ``open_store`` it changes nothing in the file
-    (no journal-mode switch, no migration), refuses writes (``query_only``) and waits at most
-    ``BUSY_TIMEOUT_MS`` for a lock (the CLI waits 30 s)."""
-    from tijdlijn.kb.store import SQLiteStore
-
-    store = SQLiteStore.__new__(SQLiteStore)
-    Store.__init__(store, f"sqlite:///{path}")
-    store.path = path
-    store._touched = set()
-    store.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                 check_same_thread=False)
-    try:
-        store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        store.conn.execute("PRAGMA query_only = ON")
-    except sqlite3.Error:
-        store.conn.close()
-        raise
-    return store
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,8 +9,8 @@ from typing import Any, Optional
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tijdlijn.web import queries as Q
-from tijdlijn.web.db import DatabaseUnavailable, StoreProvider
+from tijdlijn.kb import queries as Q
+from tijdlijn.web.db import StoreProvider
 from tijdlijn.web.html import Ann, attrs, e, json_script, mark_snippet, path_id, render_annotated, safe_href, url
 from tijdlijn.web.i18n import COOKIE, LANGS, T, pick
 
