@@ -12,6 +12,10 @@ Writes bench/RESULTS.md (date, machine, command) and prints it. Sections:
 11.–13. Knowledge base (bench/kb_bench.py): ingest throughput per executor (serial, pool, Dask) and backend
    (SQLite, PostgreSQL via tests/pgserver.py), memory and database size against collection size, search
    latency on a 200,000-article store (cached in bench/.cache/). --kb-quick for small sizes, --skip-kb to leave out.
+14.–15. Quotes, speakers, claim status and events on the hand-annotated gold (bench/said_eval.py,
+   bench/events_eval.py); event-time assignment on TBAQ via TLINK anchors (bench/event_time_eval.py).
+16. Web API throughput/latency, page weight, time to first render (bench/web_bench.py; --skip-web).
+17. Article date inference and checking on DpgMedia2019 and TBAQ (bench/dating_bench.py; --skip-dating).
 HeidelTime runs only when bench/heideltime/setup.sh has been run (it is GPL and never a dependency).
 """
 from __future__ import annotations
@@ -422,6 +426,10 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "bench/RESULTS.md"))
     ap.add_argument("--skip-entities", action="store_true", help="only the temporal sections")
     ap.add_argument("--skip-kb", action="store_true", help="leave out the knowledge-base sections (11–13)")
+    ap.add_argument("--skip-web", action="store_true",
+                    help="leave out the web API and pages section (16, bench/web_bench.py; small with --kb-quick)")
+    ap.add_argument("--skip-dating", action="store_true",
+                    help="leave out the article date inference and checking section (17, bench/dating_bench.py)")
     ap.add_argument("--kb-quick", action="store_true",
                     help="knowledge base at small sizes (ingest 600 documents, search store 5,000) instead of "
                          "20,000 / 200,000")
@@ -453,6 +461,14 @@ def main() -> None:
         section_kb(data, lines, args.kb_quick, args.kb_only)
     if not args.skip_entities:
         section_said(data, lines)
+    if not args.skip_web:
+        from web_bench import section_web
+
+        section_web(data, lines, args.kb_quick)
+    if not args.skip_dating:
+        from dating_bench import section_dating
+
+        section_dating(data, lines)
     lines.append(f"_Benchmark wall time: {time.time() - started:.0f} s; peak RSS of the benchmark process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB._")
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, "utf-8")
