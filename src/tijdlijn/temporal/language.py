@@ -56,6 +56,7 @@ class TemporalLanguage:
     evening_cue: re.Pattern[str]
     abbreviations: frozenset[str]
     untensed: str | None = None  # the tense assumed when a clause has no cue
+    lowercase_weekdays: bool = False  # weekdays are written in lower case inside a sentence (Dutch)
     placeholders: dict[str, str] = field(default_factory=dict)
 
     def lookup(self, table: str, text: str) -> Any:
@@ -309,5 +310,6 @@ def load_language(code: str) -> TemporalLanguage:
         past_weak_cue=re.compile(r"(?<!\w)" + tense.get("past_weak", "(?!x)x") + r"(?!\w)", re.IGNORECASE),
         abbreviations=frozenset(raw.get("sentence", {}).get("abbreviations", [])),
         untensed=tense.get("untensed"),
+        lowercase_weekdays=bool(raw.get("sentence", {}).get("lowercase_weekdays", False)),
         placeholders=ph,
     )

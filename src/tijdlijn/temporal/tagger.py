@@ -82,7 +82,6 @@ def _scan(regex: re.Pattern[str], text: str, windows: list[tuple[int, int]] | No
         yield from regex.finditer(text, a, b)
 
 
-_LOWERCASE_WEEKDAYS = frozenset({"nl"})  # languages that write weekdays in lower case inside a sentence
 _NAME_BEFORE = re.compile(r"(?:^|[^\w.!?:;])\s*\w[\w'’-]*\s+([A-Z][\w'’-]*) $")
 
 
@@ -139,7 +138,7 @@ def find_candidates(text: str, L: TemporalLanguage) -> list[Candidate]:
                     s = tm.end()
             if not _passes_guards(rule, text, s, e):
                 continue
-            if L.code in _LOWERCASE_WEEKDAYS and text[s].isupper() and _surname_weekday(text, s, e, L):
+            if L.lowercase_weekdays and text[s].isupper() and _surname_weekday(text, s, e, L):
                 continue
             found.append(Candidate(s, e, text[s:e], rule, groups, entry))
     # Longest match first; among equal lengths the fixed phrases, then rule order.
